@@ -1,0 +1,1 @@
+"""Casting ballots, participation marks and signed receipts."""

@@ -1,0 +1,77 @@
+"""What a ballot may contain: one answer per question, checked against its options.
+
+A ballot's content is ``{question key: answer}`` where the answer's shape follows
+the question's method; ``None`` means the question was left blank. Every check
+of a ballot's shape lives here, for casting and for counting alike.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+# The ballot shape each counting method reads.
+METHOD_SHAPES = {"yes_no": "choice", "single": "choice", "approval": "approval"}
+
+
+@dataclass(frozen=True)
+class BallotQuestion:
+    """The part of a question a ballot is checked against."""
+
+    key: str
+    method: str
+    options: tuple[str, ...]
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+class BallotError(ValueError):
+    """An answer that does not fit its question.
+
+    ``problem`` is one of "unknown_option", "too_many", "too_few", "duplicate",
+    "wrong_type", "unknown_question"; ``limit`` gives the bound where one applies.
+    """
+
+    def __init__(self, question: str, problem: str, limit: int | None = None) -> None:
+        super().__init__(f"question {question!r}: {problem}" + (f" ({limit})" if limit else ""))
+        self.question = question
+        self.problem = problem
+        self.limit = limit
+
+
+def check_answer(spec: BallotQuestion, answer: Any) -> Any:
+    """Return the canonical form of one answer, or raise BallotError."""
+    if answer is None or answer == "" or answer == []:
+        return None
+    shape = METHOD_SHAPES[spec.method]
+    if shape == "choice":
+        if not isinstance(answer, str):
+            raise BallotError(spec.key, "wrong_type")
+        if answer not in spec.options:
+            raise BallotError(spec.key, "unknown_option")
+        return answer
+    if not isinstance(answer, list | tuple | set | frozenset) or not all(
+        isinstance(item, str) for item in answer
+    ):
+        raise BallotError(spec.key, "wrong_type")
+    chosen = set(answer)
+    if len(chosen) != len(answer):
+        raise BallotError(spec.key, "duplicate")
+    if not chosen <= set(spec.options):
+        raise BallotError(spec.key, "unknown_option")
+    max_choices = spec.params.get("max_choices")
+    if max_choices is not None and len(chosen) > max_choices:
+        raise BallotError(spec.key, "too_many", max_choices)
+    min_choices = spec.params.get("min_choices", 1)
+    if len(chosen) < min_choices:
+        raise BallotError(spec.key, "too_few", min_choices)
+    # Ballot order of options, so equal choices always have equal bytes.
+    return [option for option in spec.options if option in chosen]
+
+
+def build_content(
+    questions: Sequence[BallotQuestion], answers: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Return the ballot content for raw answers; every question appears, blank as None."""
+    unknown = set(answers) - {spec.key for spec in questions}
+    if unknown:
+        raise BallotError(sorted(unknown)[0], "unknown_question")
+    return {spec.key: check_answer(spec, answers.get(spec.key)) for spec in questions}

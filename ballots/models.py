@@ -1,0 +1,51 @@
+"""Who voted (participation) kept apart from what was voted (ballot).
+
+Nothing links the two: no foreign key, no time, no shared order.
+"""
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from voting.models import UTCDateTime, utcnow
+
+
+class Participation(SQLModel, table=True):
+    """The mark in the electoral roll: this voter has voted. No time, no ballot."""
+
+    # WITHOUT ROWID: SQLite keeps the rows in key order, not in the order of voting.
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    consultation_id: int = Field(foreign_key="consultation.id", primary_key=True)
+    voter_id: int = Field(foreign_key="voter.id", primary_key=True)
+
+
+class Ballot(SQLModel, table=True):
+    """What one voter chose, with a random tracking code; no voter, no time."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    consultation_id: int = Field(foreign_key="consultation.id", index=True)
+    tracking_code: str = Field(max_length=20, unique=True)
+    # Canonical JSON (RFC 8785 for our data): {"question key": answer}.
+    content: str
+    district: str = Field(default="", max_length=100)
+
+
+class TurnoutCounter(SQLModel, table=True):
+    """Ballots cast per consultation and hour: turnout over time without timestamps."""
+
+    __tablename__ = "turnout_counter"
+
+    consultation_id: int = Field(foreign_key="consultation.id", primary_key=True)
+    hour: datetime = Field(sa_type=UTCDateTime, primary_key=True)
+    ballots: int = 0
+
+
+class SigningKey(SQLModel, table=True):
+    """A published receipt-signing public key; old keys stay published after rotation."""
+
+    __tablename__ = "signing_key"
+
+    key_id: str = Field(primary_key=True, max_length=64)
+    public_key: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,0 +1,161 @@
+"""Casting a ballot: the participation mark and the ballot in one transaction."""
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from ballots.canonical import canonical_json
+from ballots.content import BallotError, BallotQuestion, build_content
+from ballots.merkle import leaf_hash
+from ballots.models import Ballot, Participation, TurnoutCounter
+from voting.codes import ALPHABET, CodeFormatError, CodeTypoError, format_code, normalise_code
+from voting.db import begin_write
+from voting.models import Consultation, Voter
+from voting.pseudonyms import code_hash
+
+
+class CastRefused(Exception):
+    """A ballot that is not accepted; nothing was stored.
+
+    ``reason`` is one of "not_open", "code_format", "code_typo", "unknown_code",
+    "already_voted", "ballot_invalid"; ``error`` holds the BallotError where one applies.
+    """
+
+    def __init__(self, reason: str, error: BallotError | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.error = error
+
+
+@dataclass(frozen=True)
+class CastBallot:
+    """A ballot written in the open transaction, to be receipted once it is committed."""
+
+    consultation: str
+    tracking_code: str
+    content: dict[str, Any]
+    leaf_hash: str
+
+    def receipt_fields(self, issued_at: str) -> dict[str, Any]:
+        """Return the fields a receipt for this ballot signs."""
+        return {
+            "consultation": self.consultation,
+            "tracking_code": self.tracking_code,
+            "leaf_hash": self.leaf_hash,
+            "issued_at": issued_at,
+        }
+
+
+def ballot_questions(consultation: Consultation) -> list[BallotQuestion]:
+    """Return what a ballot of this consultation is checked against."""
+    return [
+        BallotQuestion(q.key, q.method, tuple(q.option_keys), q.params)
+        for q in consultation.questions
+    ]
+
+
+def new_tracking_code() -> str:
+    """Return a random public tracking code (60 bits, e.g. ``T4KM-8ZQX-3NPA``)."""
+    return format_code("".join(secrets.choice(ALPHABET) for _ in range(12)))
+
+
+def ballot_entry(consultation: str, tracking_code: str, content: Mapping[str, Any]) -> bytes:
+    """Return the bytes of a ballot's log entry, which its leaf hash covers."""
+    return canonical_json(
+        {"consultation": consultation, "tracking_code": tracking_code, "content": content}
+    )
+
+
+def cast_ballot(
+    *,
+    session: Session,
+    consultation_id: int,
+    code: str,
+    answers: Mapping[str, Any],
+    pseudonym_key: str,
+    now: datetime,
+) -> CastBallot:
+    """Mark the voter as having voted and store the ballot, unlinked; flush, not commit.
+
+    The caller commits and must treat an IntegrityError on commit as "already
+    voted": the unique participation mark is what keeps a second ballot out,
+    also when two requests race.
+    """
+    begin_write(session)
+    consultation = session.get(Consultation, consultation_id)
+    if consultation is None or not consultation.is_open:
+        raise CastRefused("not_open")
+    try:
+        normalised = normalise_code(code)
+    except CodeTypoError:
+        raise CastRefused("code_typo") from None
+    except CodeFormatError:
+        raise CastRefused("code_format") from None
+    voter = session.execute(
+        select(Voter.id, Voter.district).where(
+            Voter.consultation_id == consultation_id,
+            Voter.code_hash == code_hash(pseudonym_key, normalised),
+        )
+    ).first()
+    if voter is None:
+        raise CastRefused("unknown_code")
+    if session.get(Participation, (consultation_id, voter.id)) is not None:
+        raise CastRefused("already_voted")
+    try:
+        content = build_content(ballot_questions(consultation), answers)
+    except BallotError as exc:
+        raise CastRefused("ballot_invalid", exc) from None
+
+    tracking_code = new_tracking_code()
+    session.add(Participation(consultation_id=consultation_id, voter_id=voter.id))
+    session.add(
+        Ballot(
+            consultation_id=consultation_id,
+            tracking_code=tracking_code,
+            content=canonical_json(content).decode("utf-8"),
+            district=voter.district,
+        )
+    )
+    _count_turnout(session, consultation_id, now)
+    session.flush()
+    return CastBallot(
+        consultation=consultation.slug,
+        tracking_code=tracking_code,
+        content=content,
+        leaf_hash=leaf_hash(ballot_entry(consultation.slug, tracking_code, content)).hex(),
+    )
+
+
+def _count_turnout(session: Session, consultation_id: int, now: datetime) -> None:
+    """Add one to this hour's turnout counter, creating it if needed."""
+    hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    dialect = session.get_bind().dialect.name
+    upsert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
+    if upsert is None:
+        raise RuntimeError(f"turnout counters need PostgreSQL or SQLite, not {dialect}")
+    statement = upsert(TurnoutCounter).values(consultation_id=consultation_id, hour=hour, ballots=1)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["consultation_id", "hour"],
+            set_={"ballots": TurnoutCounter.ballots + 1},
+        )
+    )
+
+
+def has_voted(*, session: Session, consultation_id: int, code: str, pseudonym_key: str) -> bool:
+    """Tell whether the polling card with this code has been used."""
+    voter_id = session.execute(
+        select(Voter.id).where(
+            Voter.consultation_id == consultation_id,
+            Voter.code_hash == code_hash(pseudonym_key, normalise_code(code)),
+        )
+    ).scalar()
+    return voter_id is not None and (
+        session.get(Participation, (consultation_id, voter_id)) is not None
+    )

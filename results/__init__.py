@@ -1,0 +1,1 @@
+"""Tallying, charts and publication of results."""

@@ -1,0 +1,70 @@
+"""Yes/no questions, counted like a Bürgerentscheid in Rhineland-Palatinate."""
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from results.methods import InvalidBallot, Outcome, register, tiers
+
+OPTIONS = ["yes", "no", "abstain"]
+QUORUMS = ("none", "rlp_buergerentscheid")
+
+# Rule source: Gemeindeordnung Rheinland-Pfalz (GemO RLP) § 17a Abs. 7 as amended. The question
+# is decided in the sense of the majority of valid votes, provided that majority is at least
+# 15 % of those eligible; otherwise the council decides ("not_decided"). On a tie the question
+# counts as answered "no", so a tie is never reported as accepted. Abstentions count for turnout
+# but are not valid yes/no votes.
+QUORUM_PERCENT = 15
+
+
+@register("yes_no")
+def count_yes_no(
+    options: Sequence[str],
+    ballots: Iterable[str | None],
+    *,
+    quorum: str = "none",
+    eligible: int | None = None,
+) -> Outcome:
+    """Count yes/no/abstain ballots and decide by the majority of yes and no votes."""
+    if list(options) != OPTIONS:
+        raise ValueError(f"a yes/no question has the options {OPTIONS}, not {list(options)}")
+    if quorum not in QUORUMS:
+        raise ValueError(f"unknown quorum {quorum!r} (known: {', '.join(QUORUMS)})")
+    if quorum != "none" and (eligible is None or eligible < 1):
+        raise ValueError(f"quorum {quorum!r} needs the number of eligible voters")
+
+    counts = dict.fromkeys(OPTIONS, 0)
+    blank = 0
+    for ballot in ballots:
+        if ballot is None:
+            blank += 1
+        elif isinstance(ballot, str) and ballot in counts:
+            counts[ballot] += 1
+        else:
+            raise InvalidBallot(f"{ballot!r} is not 'yes', 'no' or 'abstain'")
+
+    yes, no = counts["yes"], counts["no"]
+    details: dict[str, Any] = {"counts": counts, "blank": blank, "valid": yes + no}
+    if yes == no:
+        decision = "tie"
+    else:
+        decision = "accepted" if yes > no else "rejected"
+    if quorum != "none":
+        assert eligible is not None  # checked above; narrows the type
+        # Whole numbers only: 15 % of 1001 eligible is 150.15, so 151 votes are needed.
+        reached = decision != "tie" and 100 * max(yes, no) >= QUORUM_PERCENT * eligible
+        details["quorum"] = {
+            "rule": quorum,
+            "eligible": eligible,
+            "required": -(-QUORUM_PERCENT * eligible // 100),
+            "reached": reached,
+        }
+        if decision != "tie" and not reached:
+            decision = "not_decided"
+    details["decision"] = decision
+
+    winners = {"accepted": ["yes"], "rejected": ["no"], "tie": ["yes", "no"], "not_decided": []}
+    return Outcome(
+        winners=winners[decision],
+        ranking=tiers(["yes", "no"], counts),
+        details=details,
+    )

@@ -1,0 +1,78 @@
+"""Tallying a closed consultation and publishing its result."""
+
+from typing import Any
+
+from sqlmodel import Session, func, select
+
+from ballots.models import Ballot, Participation
+from results.models import Result
+from results.tally import count_question
+from voting.models import Consultation, utcnow
+from voting.services.consultations import ConsultationError, electorate_size, transition
+
+
+def _count(session: Session, model: type, consultation_id: int) -> int:
+    return session.exec(
+        select(func.count()).select_from(model).where(model.consultation_id == consultation_id)
+    ).one()
+
+
+def tally_consultation(*, session: Session, consultation: Consultation, actor: str) -> Result:
+    """Count every question of a closed consultation and keep the snapshot (not yet public)."""
+    eligible = electorate_size(session=session, consultation_id=consultation.id)
+    ballots = _count(session, Ballot, consultation.id)
+    marks = _count(session, Participation, consultation.id)
+    if ballots != marks:
+        # Written in one transaction, so this means the database was tampered with.
+        raise ConsultationError(
+            f"{consultation.slug}: {ballots} ballots but {marks} participation marks"
+        )
+    questions = []
+    for question in consultation.questions:
+        outcome = count_question(
+            session=session, consultation=consultation, question=question, eligible=eligible
+        )
+        questions.append(
+            {
+                "key": question.key,
+                "text": question.text,
+                "method": question.method,
+                "options": [{"key": o.key, "label": o.label} for o in question.options],
+                "winners": outcome.winners,
+                "ranking": outcome.ranking,
+                "details": outcome.details,
+            }
+        )
+    data: dict[str, Any] = {
+        "turnout": {"eligible": eligible, "ballots": ballots},
+        "questions": questions,
+    }
+    transition(session=session, consultation=consultation, action="tally", actor=actor)
+    result = Result(consultation_id=consultation.id, tallied_by=actor, data=data)
+    session.add(result)
+    session.flush()
+    return result
+
+
+def publish_result(*, session: Session, consultation: Consultation, actor: str) -> Result:
+    """Make a tallied result public."""
+    result = session.exec(select(Result).where(Result.consultation_id == consultation.id)).first()
+    if result is None:
+        raise ConsultationError(f"{consultation.slug} has not been tallied")
+    transition(session=session, consultation=consultation, action="publish", actor=actor)
+    result.published_at = utcnow()
+    result.published_by = actor
+    session.add(result)
+    session.flush()
+    return result
+
+
+def published_result(*, session: Session, consultation: Consultation) -> Result | None:
+    """Return the result if, and only if, it has been published."""
+    if not consultation.is_published:
+        return None
+    return session.exec(
+        select(Result).where(
+            Result.consultation_id == consultation.id, Result.published_at.is_not(None)
+        )
+    ).first()

@@ -1,0 +1,41 @@
+"""Streaming ballots out of the database into the counting methods."""
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from ballots.models import Ballot
+from results.methods import Outcome, count
+from voting.models import Consultation, Question
+
+BATCH = 5000
+
+
+def stream_answers(*, session: Session, consultation_id: int, question_key: str) -> Iterator[Any]:
+    """Yield one question's answer from every ballot, read in batches as plain rows."""
+    rows = session.execute(
+        select(Ballot.content)
+        .where(Ballot.consultation_id == consultation_id)
+        .order_by(Ballot.id)
+        .execution_options(yield_per=BATCH)
+    )
+    for (content,) in rows:
+        yield json.loads(content).get(question_key)
+
+
+def count_question(
+    *, session: Session, consultation: Consultation, question: Question, eligible: int
+) -> Outcome:
+    """Count one question over all of the consultation's ballots."""
+    params = dict(question.params)
+    if question.method == "yes_no" and params.get("quorum", "none") != "none":
+        params["eligible"] = eligible
+    return count(
+        question.method,
+        question.option_keys,
+        stream_answers(session=session, consultation_id=consultation.id, question_key=question.key),
+        **params,
+    )

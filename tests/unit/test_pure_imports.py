@@ -1,0 +1,15 @@
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+CHECK = (
+    "import results.methods, results.charts, results.numbers, sys; "
+    "assert 'flask' not in sys.modules and 'sqlmodel' not in sys.modules "
+    "and 'sqlalchemy' not in sys.modules and 'matplotlib.pyplot' not in sys.modules"
+)
+
+
+def test_counting_and_charts_load_without_web_or_database_code():
+    subprocess.run([sys.executable, "-c", CHECK], cwd=ROOT, check=True)

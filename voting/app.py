@@ -1,0 +1,89 @@
+"""The application factory: configuration, extensions and blueprints, nothing else."""
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request, session
+from flask_babel import Babel, format_datetime, get_locale
+from flask_wtf.csrf import CSRFProtect
+
+from voting import auth, db
+from voting.config import LANGUAGES, REQUIRED_SECRETS, defaults
+from voting.labels import ACTION_LABELS, KIND_LABELS, STATUS_LABELS
+
+ROOT = Path(__file__).resolve().parent.parent
+# Settings that are always strings, read verbatim so a numeric-looking secret stays text.
+STRING_SETTINGS = ("SECRET_KEY", "PSEUDONYM_KEY", "SIGNING_KEY_PASSPHRASE", "DATABASE_URL")
+
+babel = Babel()
+csrf = CSRFProtect()
+
+
+def select_locale() -> str:
+    """Return the language the visitor chose; German unless they picked another."""
+    chosen = session.get("lang")
+    return chosen if chosen in LANGUAGES else LANGUAGES[0]
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create the Bürgervotum web application."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("VOTING_INSTANCE_PATH", str(ROOT / "instance")),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_mapping(defaults(app.instance_path))
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("VOTING")
+        for name in STRING_SETTINGS:
+            if f"VOTING_{name}" in os.environ:
+                app.config[name] = os.environ[f"VOTING_{name}"]
+    else:
+        app.config.from_mapping(test_config)
+    missing = [name for name in REQUIRED_SECRETS if not app.config.get(name)]
+    if missing:
+        raise RuntimeError(
+            "missing secrets: "
+            + ", ".join(f"VOTING_{name}" for name in missing)
+            + " (for a local instance run `python -m voting.instance`)"
+        )
+
+    db.init_app(app)
+    auth.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(ROOT / "translations"),
+    )
+
+    from ballots import views as ballot_views
+    from results import cli as results_cli
+    from results import views as results_views
+    from voting import cli, errors, staff, views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(ballot_views.bp)
+    app.register_blueprint(results_views.bp)
+    app.register_blueprint(staff.bp)
+    errors.register(app)
+    cli.register(app)
+    results_cli.register(app)
+
+    @app.context_processor
+    def _template_globals() -> dict[str, Any]:
+        return {
+            "languages": LANGUAGES,
+            "lang": str(get_locale() or LANGUAGES[0]),
+            "format_datetime": format_datetime,
+            "current_path": request.full_path.rstrip("?"),
+            "status_labels": STATUS_LABELS,
+            "kind_labels": KIND_LABELS,
+            "action_labels": ACTION_LABELS,
+        }
+
+    return app

@@ -1,0 +1,51 @@
+"""Staff login (Flask-Login) and the role check every staff route carries."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Flask, abort
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, current_user, login_required
+
+from voting.db import get_session
+from voting.models import Role, StaffUser
+
+login_manager = LoginManager()
+login_manager.login_view = "staff.login"
+login_manager.login_message = _l("Please log in to continue.")
+login_manager.login_message_category = "info"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> StaffUser | None:
+    """Return the staff member of a session cookie, if still active."""
+    if not user_id.isdigit():
+        return None
+    user = get_session().get(StaffUser, int(user_id))
+    return user if user is not None and user.active else None
+
+
+def init_app(app: Flask) -> None:
+    """Attach the login manager."""
+    login_manager.init_app(app)
+
+
+def role_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Let only logged-in staff with one of ``roles`` through; others get 403."""
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.may(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+STAFF = (Role.ADMIN, Role.EDITOR, Role.AUDITOR)
+EDITORS = (Role.ADMIN, Role.EDITOR)

@@ -1,0 +1,112 @@
+"""The demo consultation a newcomer votes in after `make run`.
+
+Everything goes through the same services as real data: the JSON file in the
+format of `flask consultations load`, an electorate of invented residents, the
+polling codes written to ``instance/demo-codes.txt``.
+"""
+
+import json
+import secrets
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from ballots.keys import publish_key, read_signer, write_key_file
+from voting.models import Role, StaffUser, utcnow
+from voting.services.accounts import create_staff_user
+from voting.services.consultations import (
+    find_consultation,
+    load_consultation,
+    parse_spec,
+    transition,
+)
+from voting.services.electorate import Letter, RegisterRow, import_electorate
+
+DEFINITION = Path(__file__).with_name("consultation.json")
+DISTRICTS = ("Innenstadt-West", "Innenstadt-Ost", "Erfenbach", "Morlautern", "Hohenecken")
+GIVEN_NAMES = ("Anna", "Ben", "Clara", "Deniz", "Emil", "Fatma", "Greta", "Hannes", "Ida", "Jonas")
+FAMILY_NAMES = ("Becker", "Schmitt", "Yilmaz", "Wagner", "Klein")
+VOTERS = 20
+DEMO_STAFF = "redaktion"
+
+
+def demo_register() -> list[RegisterRow]:
+    """Return the invented residents of the demo electorate."""
+    return [
+        RegisterRow(
+            line=i + 2,
+            person_id=f"DEMO-{i + 1:04d}",
+            given_name=GIVEN_NAMES[i % len(GIVEN_NAMES)],
+            family_name=FAMILY_NAMES[i % len(FAMILY_NAMES)],
+            street=f"Musterstraße {i + 1}",
+            postal_code="67655",
+            city="Kaiserslautern",
+            district=DISTRICTS[i % len(DISTRICTS)],
+            birth_date=None,
+            birth_year=1950 + 2 * i,
+        )
+        for i in range(VOTERS)
+    ]
+
+
+def load_demo(
+    *,
+    session: Session,
+    instance: Path,
+    pseudonym_key: str,
+    signing_key_path: Path,
+    signing_key_passphrase: str | None,
+    known_methods: frozenset[str],
+    now: datetime | None = None,
+) -> list[str]:
+    """Set up the demo once; running it again changes nothing. Return what to tell the user."""
+    lines = []
+    if signing_key_path.exists():
+        signer = read_signer(signing_key_path, signing_key_passphrase)
+    else:
+        signer = write_key_file(signing_key_path, signing_key_passphrase)
+    publish_key(session=session, signer=signer)
+
+    codes_file = instance / "demo-codes.txt"
+    data = json.loads(DEFINITION.read_text(encoding="utf-8"))
+    if find_consultation(session=session, slug=data["slug"]) is None:
+        # Open from the current hour for four weeks, so the demo can be voted in now.
+        start = (now or utcnow()).replace(minute=0, second=0, microsecond=0)
+        data["period"] = {
+            "opens_at": start.isoformat(),
+            "closes_at": (start + timedelta(weeks=4)).isoformat(),
+        }
+        spec = parse_spec(data, known_methods=known_methods)
+        consultation, _ = load_consultation(session=session, spec=spec, actor="demo")
+        transition(session=session, consultation=consultation, action="schedule", actor="demo")
+        letters: list[Letter] = []
+        import_electorate(
+            session=session,
+            consultation=consultation,
+            rows=demo_register(),
+            pseudonym_key=pseudonym_key,
+            write_letter=letters.append,
+            actor="demo",
+        )
+        transition(session=session, consultation=consultation, action="open", actor="demo")
+        codes_file.write_text(
+            f"# Demo polling codes for “{consultation.title}”, one vote each.\n"
+            + "".join(f"{letter.code}\n" for letter in letters),
+            encoding="utf-8",
+        )
+        lines.append(f"Demo consultation “{consultation.title}” is open.")
+    else:
+        lines.append("Demo consultation already loaded.")
+    lines.append(f"Polling codes: {codes_file}")
+
+    staff_file = instance / "demo-staff.txt"
+    if session.exec(select(StaffUser).where(StaffUser.username == DEMO_STAFF)).first() is None:
+        password = secrets.token_urlsafe(12)
+        create_staff_user(
+            session=session, username=DEMO_STAFF, password=password, role=Role.EDITOR, actor="demo"
+        )
+        staff_file.write_text(f"user: {DEMO_STAFF}\npassword: {password}\n", encoding="utf-8")
+        staff_file.chmod(0o600)
+    lines.append(f"Staff login at /staff/login with the user and password in {staff_file}")
+    return lines

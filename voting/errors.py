@@ -1,0 +1,47 @@
+"""Error pages in the visitor's language; never a bare stack trace."""
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+
+def _messages() -> dict[int, str]:
+    return {
+        400: _("The request could not be understood. Please go back and try again."),
+        403: _("You are not allowed to see this page."),
+        404: _("This page does not exist."),
+        405: _("This address does not accept that kind of request."),
+        409: _("The request conflicts with the current state."),
+        413: _("The upload is too large."),
+        429: _("Too many attempts. Please wait a moment and try again."),
+        500: _("Something went wrong on our side. Nothing you entered was changed."),
+    }
+
+
+def render_error(code: int, message: str | None = None) -> tuple[str, int]:
+    """Render the error page for an HTTP status."""
+    text = message or _messages().get(code, _messages()[400 if code < 500 else 500])
+    return render_template("errors.html", code=code, message=text), code
+
+
+def register(app: Flask) -> None:
+    """Install the error handlers."""
+
+    @app.errorhandler(CSRFError)
+    def _csrf(_error: CSRFError) -> tuple[str, int]:
+        return render_error(
+            400,
+            _(
+                "The form has expired or was not sent from this site. Please reload it and "
+                "submit again."
+            ),
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> tuple[str, int]:
+        return render_error(error.code or 500)
+
+    @app.errorhandler(InternalServerError)
+    def _internal(_error: InternalServerError) -> tuple[str, int]:
+        return render_error(500)
