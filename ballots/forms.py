@@ -4,7 +4,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, RadioField, SelectMultipleField, StringField
+from wtforms import Field, RadioField, SelectChoice, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -49,7 +49,9 @@ def ballot_form_class(consultation: Consultation) -> type[BallotForm]:
     """Return a form class with one field per question of ``consultation``."""
     fields: dict[str, Field] = {}
     for question in consultation.questions:
-        choices = [(o.key, option_label(question, o.key, o.label)) for o in question.options]
+        choices = [
+            SelectChoice(o.key, option_label(question, o.key, o.label)) for o in question.options
+        ]
         # Validity beyond "a known option" is checked by ballots.content, the one
         # place that knows each method's rules; the field only parses.
         if question.method == "approval":

@@ -171,9 +171,9 @@ class StaffUser(SQLModel, table=True):
     def get_id(self) -> str:
         return str(self.id)
 
-    def may(self, *roles: Role) -> bool:
+    def may(self, *roles: Role | str) -> bool:
         """Tell whether this member has one of the given roles."""
-        return self.role in {role.value for role in roles}
+        return self.role in {Role(role).value for role in roles}
 
 
 class AuditEvent(SQLModel, table=True):

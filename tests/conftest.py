@@ -1,0 +1,260 @@
+"""Fixtures for every tier: a migrated database per backend, the app, a client, test data.
+
+Every test that touches the database runs on SQLite and, where TEST_DATABASE_URL
+is set, on PostgreSQL too. Tables are emptied after each test.
+"""
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, delete, text
+from sqlmodel import Session, SQLModel
+
+from ballots.keys import publish_key, read_signer, write_key_file
+from ballots.receipts import Signer
+from voting import create_app
+from voting.db import get_engine
+from voting.migrate import upgrade_database
+from voting.models import Role, utcnow
+from voting.services.accounts import create_staff_user
+from voting.services.consultations import load_consultation, parse_spec, transition
+from voting.services.electorate import Letter, RegisterRow, import_electorate
+
+PSEUDONYM_KEY = "test-pseudonym-key"
+PASSWORD = "correct horse battery"
+KNOWN_METHODS = frozenset({"yes_no", "single", "approval"})
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Return the URL of a freshly migrated database of one backend."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    else:
+        url = os.environ.get("TEST_DATABASE_URL", "")
+        if not url:
+            pytest.skip(
+                "PostgreSQL not configured: set TEST_DATABASE_URL, e.g. "
+                "postgresql+psycopg://postgres@127.0.0.1:5432/test (.ci/run does when one answers)"
+            )
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            # The test database belongs to the tests: start from an empty schema.
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    upgrade_database(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def signing_key_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return the path of a receipt-signing key made for this test run."""
+    path = tmp_path_factory.mktemp("keys") / "signing-key.pem"
+    write_key_file(path)
+    return path
+
+
+@pytest.fixture
+def signer(signing_key_path: Path) -> Signer:
+    """Return the test run's receipt signer."""
+    return read_signer(signing_key_path)
+
+
+@pytest.fixture
+def app(database_url: str, signing_key_path: Path, signer: Signer) -> Iterator[Flask]:
+    """Return the app on the backend's database; empty every table afterwards."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "PSEUDONYM_KEY": PSEUDONYM_KEY,
+            "DATABASE_URL": database_url,
+            "SIGNING_KEY_PATH": str(signing_key_path),
+        }
+    )
+    with app.app_context():
+        with Session(get_engine()) as session:
+            publish_key(session=session, signer=signer)
+            session.commit()
+    yield app
+    with app.app_context():
+        engine = get_engine()
+        with engine.begin() as connection:
+            for table in reversed(SQLModel.metadata.sorted_tables):
+                connection.execute(delete(table))
+        engine.dispose()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Session]:
+    """Return a session on the app's database, for setting up and checking data."""
+    with app.app_context(), Session(get_engine(), expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """Return a test client of the app."""
+    return app.test_client()
+
+
+def spec_data(slug: str = "stadtpark", **overrides: Any) -> dict[str, Any]:
+    """Return a consultation definition with one question of each kind."""
+    now = utcnow()
+    data = {
+        "slug": slug,
+        "title": "Zukunft des Stadtparks",
+        "description": "Eine Befragung zum Stadtpark.",
+        "kind": "advisory",
+        "period": {
+            "opens_at": (now - timedelta(hours=1)).isoformat(),
+            "closes_at": (now + timedelta(days=7)).isoformat(),
+        },
+        "eligibility": {"min_age": 16, "districts": []},
+        "questions": [
+            {"key": "brunnen", "text": "Soll der Brunnen saniert werden?", "method": "yes_no"},
+            {
+                "key": "nutzung",
+                "text": "Welche Nutzung wünschen Sie?",
+                "method": "single",
+                "options": [
+                    {"key": "garten", "label": "Gemeinschaftsgarten"},
+                    {"key": "spielplatz", "label": "Spielplatz"},
+                    {"key": "parken", "label": "Parkplätze"},
+                ],
+            },
+            {
+                "key": "projekte",
+                "text": "Welche Projekte? Bis zu 2.",
+                "method": "approval",
+                "params": {"max_choices": 2},
+                "options": [
+                    {"key": "baeume", "label": "Bäume"},
+                    {"key": "baenke", "label": "Bänke"},
+                    {"key": "licht", "label": "Licht"},
+                ],
+            },
+        ],
+    }
+    data.update(overrides)
+    return data
+
+
+def register_rows(count: int, district: str = "Innenstadt") -> list[RegisterRow]:
+    """Return ``count`` invented adult residents."""
+    return [
+        RegisterRow(
+            line=i + 2,
+            person_id=f"P{i:05d}",
+            given_name="Erika",
+            family_name=f"Muster{i}",
+            street="Marktstraße 1",
+            postal_code="67655",
+            city="Kaiserslautern",
+            district=district,
+            birth_date=None,
+            birth_year=1980,
+        )
+        for i in range(count)
+    ]
+
+
+@dataclass
+class OpenConsultation:
+    """A consultation open for voting, with the polling codes of its electorate."""
+
+    id: int
+    slug: str
+    codes: list[str]
+
+
+@pytest.fixture
+def open_consultation(session: Session) -> OpenConsultation:
+    """Create an open consultation with five voters."""
+    return make_open_consultation(session)
+
+
+def make_open_consultation(session: Session, voters: int = 5, **overrides: Any) -> OpenConsultation:
+    """Load, schedule, import an electorate and open a consultation; commit."""
+    spec = parse_spec(spec_data(**overrides), known_methods=KNOWN_METHODS)
+    consultation, _ = load_consultation(session=session, spec=spec, actor="test")
+    transition(session=session, consultation=consultation, action="schedule", actor="test")
+    letters: list[Letter] = []
+    import_electorate(
+        session=session,
+        consultation=consultation,
+        rows=register_rows(voters),
+        pseudonym_key=PSEUDONYM_KEY,
+        write_letter=letters.append,
+        actor="test",
+    )
+    transition(session=session, consultation=consultation, action="open", actor="test")
+    session.commit()
+    return OpenConsultation(consultation.id, consultation.slug, [letter.code for letter in letters])
+
+
+def csrf_token(client: FlaskClient, url: str) -> str:
+    """Return the CSRF token of the form on ``url``."""
+    page = client.get(url).get_data(as_text=True)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', page
+    )
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+class StaffAuth:
+    """Logs staff members in and out through the login form."""
+
+    def __init__(self, client: FlaskClient, session: Session) -> None:
+        self.client = client
+        self.session = session
+
+    def create(self, username: str = "redaktion", role: Role = Role.EDITOR) -> str:
+        create_staff_user(
+            session=self.session, username=username, password=PASSWORD, role=role, actor="test"
+        )
+        self.session.commit()
+        return username
+
+    def login(self, username: str = "redaktion", role: Role = Role.EDITOR) -> None:
+        self.create(username, role)
+        response = self.client.post(
+            "/staff/login",
+            data={
+                "csrf_token": csrf_token(self.client, "/staff/login"),
+                "username": username,
+                "password": PASSWORD,
+            },
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+
+    def post(self, url: str) -> Any:
+        """Press an action button on the staff consultation page."""
+        token = csrf_token(self.client, "/staff/")
+        return self.client.post(url, data={"csrf_token": token})
+
+
+@pytest.fixture
+def auth(client: FlaskClient, session: Session) -> StaffAuth:
+    """Return the staff login helper."""
+    return StaffAuth(client, session)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say once, not per test, why a backend was skipped."""
+    reasons = {
+        str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        for report in terminalreporter.stats.get("skipped", [])
+    }
+    for reason in sorted(reasons):
+        terminalreporter.write_line(f"skipped: {reason.removeprefix('Skipped: ')}")

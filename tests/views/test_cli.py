@@ -1,0 +1,105 @@
+"""The command line: load a consultation, import its electorate, run it, set up the demo."""
+
+import json
+from pathlib import Path
+
+from sqlmodel import select
+
+from tests.conftest import spec_data
+from voting.models import Consultation, StaffUser, Voter
+
+REGISTER = (
+    "Ordnungsmerkmal;Vorname;Nachname;Straße;PLZ;Ort;Ortsbezirk;Geburtsdatum\n"
+    "1;Jürgen;Weiß;Marktstraße 1;67655;Kaiserslautern;Innenstadt;01.02.1960\n"
+    "2;Ayşe;Öztürk;Pfaffstraße 3;67655;Kaiserslautern;Innenstadt;03.04.1999\n"
+)
+
+
+def test_load_import_open_close_tally_publish(app, session, tmp_path: Path):
+    runner = app.test_cli_runner()
+    definition = tmp_path / "stadtpark.json"
+    definition.write_text(json.dumps(spec_data()), encoding="utf-8")
+    result = runner.invoke(args=["consultations", "load", str(definition)])
+    assert result.exit_code == 0, result.output
+    assert "stadtpark: created" in result.output
+    assert "unchanged" in runner.invoke(args=["consultations", "load", str(definition)]).output
+    assert runner.invoke(args=["consultations", "schedule", "stadtpark"]).exit_code == 0
+
+    register = tmp_path / "register.csv"
+    # Older registration offices export Windows-1252.
+    register.write_bytes(REGISTER.replace("ş", "s").encode("cp1252"))
+    letters = tmp_path / "letters.csv"
+    result = runner.invoke(
+        args=["electorate", "import", "stadtpark", str(register), "--letters", str(letters)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Imported 2 voters" in result.output
+    letter_lines = letters.read_text(encoding="utf-8").splitlines()
+    assert len(letter_lines) == 3 and "Weiß" in letter_lines[1]
+    assert oct(letters.stat().st_mode & 0o777) == "0o600"
+    assert len(session.exec(select(Voter)).all()) == 2
+
+    for step in ("open", "close"):
+        assert runner.invoke(args=["consultations", step, "stadtpark"]).exit_code == 0
+    assert runner.invoke(args=["results", "tally", "stadtpark"]).exit_code == 0
+    assert runner.invoke(args=["results", "publish", "stadtpark"]).exit_code == 0
+    session.rollback()  # end the read snapshot taken before the commands ran
+    assert session.exec(select(Consultation)).one().status == "published"
+
+
+def test_errors_are_messages_not_tracebacks(app, tmp_path: Path):
+    runner = app.test_cli_runner()
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"slug": "x"', encoding="utf-8")
+    result = runner.invoke(args=["consultations", "load", str(broken)])
+    assert result.exit_code == 1 and "not valid JSON" in result.output
+    invalid = tmp_path / "invalid.json"
+    invalid.write_text(json.dumps(spec_data(questions=[])), encoding="utf-8")
+    result = runner.invoke(args=["consultations", "load", str(invalid)])
+    assert result.exit_code == 1 and "questions" in result.output
+    result = runner.invoke(args=["consultations", "open", "gibt-es-nicht"])
+    assert result.exit_code == 1 and "no consultation" in result.output
+
+
+def test_import_with_bad_lines_writes_no_letters(app, session, tmp_path: Path):
+    runner = app.test_cli_runner()
+    definition = tmp_path / "stadtpark.json"
+    definition.write_text(json.dumps(spec_data()), encoding="utf-8")
+    runner.invoke(args=["consultations", "load", str(definition)])
+    register = tmp_path / "register.csv"
+    register.write_text(
+        REGISTER + "3;;Leer;Weg 1;67655;KL;Innenstadt;01.01.1990\n", encoding="utf-8"
+    )
+    letters = tmp_path / "letters.csv"
+    result = runner.invoke(
+        args=["electorate", "import", "stadtpark", str(register), "--letters", str(letters)]
+    )
+    assert result.exit_code == 1 and "line 4" in result.output
+    assert not letters.exists() and list(tmp_path.glob("letters*")) == []
+    assert session.exec(select(Voter)).all() == []
+
+
+def test_demo_is_idempotent(app, session, tmp_path: Path):
+    app.instance_path = str(tmp_path)
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    codes = [
+        line
+        for line in (tmp_path / "demo-codes.txt").read_text().splitlines()
+        if not line.startswith("#")
+    ]
+    assert len(codes) == 20
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0 and "already loaded" in second.output
+    assert [
+        line
+        for line in (tmp_path / "demo-codes.txt").read_text().splitlines()
+        if not line.startswith("#")
+    ] == codes
+    consultation = session.exec(select(Consultation)).one()
+    assert consultation.is_open
+    assert [q.method for q in consultation.questions] == ["yes_no", "single", "approval"]
+    assert len(session.exec(select(Voter)).all()) == 20
+    assert len(session.exec(select(StaffUser)).all()) == 1
+    assert "password:" in (tmp_path / "demo-staff.txt").read_text()

@@ -1,0 +1,123 @@
+"""Staff close, tally and publish; nothing of a count is visible before publication."""
+
+import pytest
+from sqlmodel import select
+
+from tests.conftest import OpenConsultation, csrf_token
+from tests.views.test_voting import vote
+from voting.models import AuditEvent, Consultation, Role
+
+STAFF_ROUTES = [
+    ("get", "/staff/"),
+    ("get", "/staff/consultations/stadtpark"),
+    ("post", "/staff/consultations/stadtpark/close"),
+    ("post", "/staff/consultations/stadtpark/tally"),
+    ("post", "/staff/consultations/stadtpark/publish"),
+    ("post", "/staff/logout"),
+]
+
+
+def embargoed_urls(slug: str) -> list[str]:
+    return [
+        f"/consultations/{slug}/results",
+        f"/consultations/{slug}/results/nutzung.png",
+        f"/consultations/{slug}/results/nutzung.svg",
+        f"/api/v1/consultations/{slug}/results",
+    ]
+
+
+def cast_three(client, consultation: OpenConsultation) -> None:  # type: ignore[no-untyped-def]
+    vote(client, consultation, consultation.codes[0])
+    vote(
+        client,
+        consultation,
+        consultation.codes[1],
+        q_brunnen="no",
+        q_nutzung="garten",
+        q_projekte=["baeume"],
+    )
+    vote(client, consultation, consultation.codes[2], q_brunnen="yes", q_nutzung="parken")
+
+
+@pytest.mark.parametrize(("method", "url"), STAFF_ROUTES)
+def test_anonymous_visitors_are_sent_to_the_login(client, open_consultation, method, url):
+    token = csrf_token(client, "/staff/login")
+    response = getattr(client, method)(url, data={"csrf_token": token})
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/staff/login")
+
+
+def test_auditors_may_look_but_not_change(client, session, auth, open_consultation):
+    auth.login("pruefer", Role.AUDITOR)
+    assert client.get("/staff/consultations/stadtpark").status_code == 200
+    assert auth.post("/staff/consultations/stadtpark/close").status_code == 403
+    assert session.get(Consultation, open_consultation.id).status == "open"
+
+
+def test_wrong_password_is_refused_without_saying_which_part(client, auth):
+    auth.create()
+    token = csrf_token(client, "/staff/login")
+    response = client.post(
+        "/staff/login",
+        data={"csrf_token": token, "username": "redaktion", "password": "falsch falsch falsch"},
+    )
+    assert response.status_code == 401
+    assert "Benutzername oder Passwort" in response.get_data(as_text=True)
+    assert client.get("/staff/").status_code == 302
+
+
+def test_staff_close_tally_and_publish(client, session, auth, open_consultation):
+    cast_three(client, open_consultation)
+    auth.login()
+    slug = open_consultation.slug
+    page = client.get(f"/staff/consultations/{slug}").get_data(as_text=True)
+    assert "3" in page  # voted so far
+    for step in ("close", "tally"):
+        response = auth.post(f"/staff/consultations/{slug}/{step}")
+        assert response.status_code == 302
+        for url in embargoed_urls(slug):
+            assert client.get(url).status_code == 404, url
+    # A vote after the close is refused.
+    url = f"/consultations/{slug}/vote"
+    late = client.post(
+        url, data={"csrf_token": csrf_token(client, "/staff/"), "code": open_consultation.codes[3]}
+    )
+    assert late.status_code == 409
+
+    assert auth.post(f"/staff/consultations/{slug}/publish").status_code == 302
+    assert session.get(Consultation, open_consultation.id).status == "published"
+    actions = [e.action for e in session.exec(select(AuditEvent).order_by(AuditEvent.id))]
+    assert actions[-3:] == ["consultation.close", "consultation.tally", "consultation.publish"]
+
+    results = client.get(f"/consultations/{slug}/results")
+    assert results.status_code == 200
+    html = results.get_data(as_text=True)
+    assert "<svg" in html
+    assert "3 von 5" in html and "60,0 %" in html  # turnout
+    assert "Gemeinschaftsgarten" in html and "66,7 %" in html  # 2 of 3 for the garden
+    png = client.get(f"/consultations/{slug}/results/nutzung.png")
+    assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
+    data = client.get(f"/api/v1/consultations/{slug}/results").get_json()
+    nutzung = next(q for q in data["questions"] if q["key"] == "nutzung")
+    assert nutzung["details"]["counts"] == {"garten": 2, "spielplatz": 0, "parken": 1}
+    brunnen = next(q for q in data["questions"] if q["key"] == "brunnen")
+    assert brunnen["details"]["counts"] == {"yes": 2, "no": 1, "abstain": 0}
+    projekte = next(q for q in data["questions"] if q["key"] == "projekte")
+    assert projekte["details"]["counts"] == {"baeume": 2, "baenke": 0, "licht": 1}
+    assert data["turnout"] == {"eligible": 5, "ballots": 3}
+
+
+def test_steps_out_of_order_change_nothing(client, session, auth, open_consultation):
+    auth.login()
+    response = auth.post(f"/staff/consultations/{open_consultation.slug}/publish")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "nicht möglich" in page
+    assert session.get(Consultation, open_consultation.id).status == "open"
+
+
+def test_staff_actions_need_a_csrf_token(client, session, auth, open_consultation):
+    auth.login()
+    response = client.post(f"/staff/consultations/{open_consultation.slug}/close")
+    assert response.status_code == 400
+    assert session.get(Consultation, open_consultation.id).status == "open"
