@@ -51,7 +51,7 @@ def test_auditors_may_look_but_not_change(client, session, auth, open_consultati
     auth.login("pruefer", Role.AUDITOR)
     assert client.get("/staff/consultations/stadtpark").status_code == 200
     assert auth.post("/staff/consultations/stadtpark/close").status_code == 403
-    assert session.get(Consultation, open_consultation.id).status == "open"
+    assert status_of(session, open_consultation) == "open"
 
 
 def test_wrong_password_is_refused_without_saying_which_part(client, auth):
@@ -85,7 +85,7 @@ def test_staff_close_tally_and_publish(client, session, auth, open_consultation)
     assert late.status_code == 409
 
     assert auth.post(f"/staff/consultations/{slug}/publish").status_code == 302
-    assert session.get(Consultation, open_consultation.id).status == "published"
+    assert status_of(session, open_consultation) == "published"
     actions = [e.action for e in session.exec(select(AuditEvent).order_by(AuditEvent.id))]
     assert actions[-3:] == ["consultation.close", "consultation.tally", "consultation.publish"]
 
@@ -113,11 +113,17 @@ def test_steps_out_of_order_change_nothing(client, session, auth, open_consultat
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "nicht möglich" in page
-    assert session.get(Consultation, open_consultation.id).status == "open"
+    assert status_of(session, open_consultation) == "open"
 
 
 def test_staff_actions_need_a_csrf_token(client, session, auth, open_consultation):
     auth.login()
     response = client.post(f"/staff/consultations/{open_consultation.slug}/close")
     assert response.status_code == 400
-    assert session.get(Consultation, open_consultation.id).status == "open"
+    assert status_of(session, open_consultation) == "open"
+
+
+def status_of(session, consultation: OpenConsultation) -> str:  # type: ignore[no-untyped-def]
+    """Read the stored status anew, not from the session's cache or snapshot."""
+    session.rollback()
+    return session.get(Consultation, consultation.id).status
