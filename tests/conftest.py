@@ -21,6 +21,7 @@ from sqlmodel import Session, SQLModel
 from ballots.keys import publish_key, read_signer, write_key_file
 from ballots.receipts import Signer
 from voting import create_app
+from voting.db import EXTENSION_KEY as ENGINE
 from voting.db import get_engine
 from voting.migrate import upgrade_database
 from voting.models import Role, utcnow
@@ -96,8 +97,12 @@ def app(database_url: str, signing_key_path: Path, signer: Signer) -> Iterator[F
 
 @pytest.fixture
 def session(app: Flask) -> Iterator[Session]:
-    """Return a session on the app's database, for setting up and checking data."""
-    with app.app_context(), Session(get_engine(), expire_on_commit=False) as session:
+    """Return a session on the app's database, for setting up and checking data.
+
+    No app context stays pushed: each request of the test client gets its own,
+    as in production, with its own database session and CSRF token.
+    """
+    with Session(app.extensions[ENGINE], expire_on_commit=False) as session:
         yield session
 
 

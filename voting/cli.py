@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlmodel import Session, select
 
 from ballots.content import METHOD_SHAPES
@@ -284,6 +284,7 @@ def keys_publish() -> None:
 
 
 @click.command("demo")
+@with_appcontext
 @_failing(ConsultationError, ElectorateError, KeyFileError, AccountError)
 def demo_command() -> None:
     """Load the demo consultation, 20 polling codes and a demo staff account (idempotent)."""

@@ -125,5 +125,6 @@ def test_staff_actions_need_a_csrf_token(client, session, auth, open_consultatio
 
 def status_of(session, consultation: OpenConsultation) -> str:  # type: ignore[no-untyped-def]
     """Read the stored status anew, not from the session's cache or snapshot."""
-    session.rollback()
+    session.rollback()  # a new snapshot
+    session.expire_all()  # and no cached objects
     return session.get(Consultation, consultation.id).status
