@@ -31,10 +31,22 @@ class BallotError(ValueError):
     """
 
     def __init__(self, question: str, problem: str, limit: int | None = None) -> None:
-        super().__init__(f"question {question!r}: {problem}" + (f" ({limit})" if limit else ""))
         self.question = question
         self.problem = problem
         self.limit = limit
+        super().__init__(f"question {question!r}: the answer {self.description}")
+
+    @property
+    def description(self) -> str:
+        """Say in words what is wrong with the answer."""
+        return {
+            "unknown_option": "names an option this question does not have",
+            "too_many": f"marks more than {self.limit} options",
+            "too_few": f"marks fewer than {self.limit} options",
+            "duplicate": "marks an option more than once",
+            "wrong_type": "has the wrong form for this question",
+            "unknown_question": "belongs to a question this ballot does not have",
+        }[self.problem]
 
 
 def check_answer(spec: BallotQuestion, answer: Any) -> Any:

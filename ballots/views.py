@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, jsonify, render_template
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
@@ -53,8 +54,14 @@ def _refusal(reason: str, error: BallotError | None) -> tuple[str, int]:
     assert error is not None
     limit = error.limit or 0
     messages = {
-        "too_many": _("Please choose at most %(n)d options.", n=limit),
-        "too_few": _("Please choose at least %(n)d options.", n=limit),
+        "too_many": ngettext(
+            "Please choose at most %(num)d option.", "Please choose at most %(num)d options.", limit
+        ),
+        "too_few": ngettext(
+            "Please choose at least %(num)d option.",
+            "Please choose at least %(num)d options.",
+            limit,
+        ),
     }
     return messages.get(error.problem, _("Please choose only among the options shown.")), 400
 

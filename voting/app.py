@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from voting import auth, db
 from voting.config import LANGUAGES, REQUIRED_SECRETS, defaults
-from voting.labels import ACTION_LABELS, KIND_LABELS, STATUS_LABELS
+from voting.labels import ACTION_LABELS, KIND_LABELS, ROLE_LABELS, STATUS_LABELS
 
 ROOT = Path(__file__).resolve().parent.parent
 # Settings that are always strings, read verbatim so a numeric-looking secret stays text.
@@ -84,6 +84,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             "status_labels": STATUS_LABELS,
             "kind_labels": KIND_LABELS,
             "action_labels": ACTION_LABELS,
+            "role_labels": ROLE_LABELS,
         }
 
     return app

@@ -23,3 +23,9 @@ ACTION_LABELS = {
     "tally": _l("Count the votes"),
     "publish": _l("Publish the result"),
 }
+
+ROLE_LABELS = {
+    "admin": _l("administrator"),
+    "editor": _l("editor"),
+    "auditor": _l("auditor (read only)"),
+}

@@ -2,6 +2,7 @@
 
 from collections.abc import Collection, Iterable, Sequence
 
+from ballots.content import BallotError, BallotQuestion, check_answer
 from results.methods import InvalidBallot, Outcome, register, tiers
 
 
@@ -16,26 +17,22 @@ def count_approval(
     """Count every marked option once per ballot; the most approved options win."""
     if min_choices < 1 or (max_choices is not None and max_choices < min_choices):
         raise ValueError(f"choice limits {min_choices}..{max_choices} allow no ballot")
+    # The shape of an approval ballot is checked where casting checks it too.
+    question = BallotQuestion(
+        "", "approval", tuple(options), {"max_choices": max_choices, "min_choices": min_choices}
+    )
     counts = dict.fromkeys(options, 0)
     voted = blank = 0
     for ballot in ballots:
-        if not ballot:
+        try:
+            choices = check_answer(question, ballot)
+        except BallotError as exc:
+            raise InvalidBallot(f"{ballot!r}: the ballot {exc.description}") from None
+        if choices is None:
             blank += 1
             continue
-        # A bare string is iterable too, but "ab" must not count as marks for "a" and "b".
-        if not isinstance(ballot, list | tuple | set | frozenset):
-            raise InvalidBallot(f"{ballot!r} is not a collection of options")
-        for choice in ballot:
-            if not (isinstance(choice, str) and choice in counts):
-                raise InvalidBallot(f"{choice!r} is not an option of this question")
-        if len(set(ballot)) != len(ballot):
-            raise InvalidBallot(f"{ballot!r} marks an option more than once")
-        if len(ballot) < min_choices:
-            raise InvalidBallot(f"{ballot!r} marks fewer than {min_choices} options")
-        if max_choices is not None and len(ballot) > max_choices:
-            raise InvalidBallot(f"{ballot!r} marks more than {max_choices} options")
         voted += 1
-        for choice in ballot:
+        for choice in choices:
             counts[choice] += 1
     approvals = sum(counts.values())
     ranking = tiers(options, counts)

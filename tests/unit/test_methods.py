@@ -204,9 +204,9 @@ def test_approval_tie_and_no_votes():
 @pytest.mark.parametrize(
     ("ballot", "params", "problem"),
     [
-        (["a", "x"], {}, "'x' is not an option"),
+        (["a", "x"], {}, "names an option this question does not have"),
         (["a", "a"], {}, "more than once"),
-        ("ab", {}, "not a collection"),
+        ("ab", {}, "wrong form"),
         (["a", "b", "c"], {"max_choices": 2}, "more than 2"),
         (["a"], {"min_choices": 2}, "fewer than 2"),
     ],
