@@ -1,10 +1,7 @@
 """Published results: page, charts, JSON; and the staff actions that tally and publish."""
 
-from collections.abc import Callable
-
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, abort, jsonify, render_template
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from results.models import Result
@@ -13,9 +10,9 @@ from results.presentation import chart_alt, chart_bytes, figures, inline_svg, lo
 from results.services import publish_result, published_result, tally_consultation
 from voting.auth import EDITORS, role_required
 from voting.db import get_session
-from voting.forms import ActionForm
 from voting.models import Consultation
-from voting.services.consultations import ConsultationError, find_consultation
+from voting.services.consultations import find_consultation
+from voting.staff_actions import perform_step
 
 bp = Blueprint("results", __name__)
 
@@ -83,32 +80,14 @@ def api_results(slug: str) -> Response:
 @role_required(*EDITORS)
 def tally(slug: str) -> Response:
     """Count a closed consultation; the result stays under embargo until published."""
-    return _staff_step(slug, tally_consultation, _("The votes were counted."))
+    return perform_step(slug, tally_consultation, lambda _item: _("The votes were counted."))
 
 
 @bp.post("/staff/consultations/<slug>/publish")
 @role_required(*EDITORS)
 def publish(slug: str) -> Response:
     """Publish a tallied result."""
-    return _staff_step(slug, publish_result, _("The result is published."))
-
-
-def _staff_step(slug: str, step: Callable[..., Result], done: str) -> Response:
-    """Run a tally or publish step for the logged-in editor and go back to the consultation."""
-    session = get_session()
-    consultation = find_consultation(session=session, slug=slug)
-    if consultation is None:
-        abort(404)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        step(session=session, consultation=consultation, actor=current_user.username)
-        session.commit()
-        flash(done, "success")
-    except ConsultationError:
-        session.rollback()
-        flash(_("This step is not possible in the consultation's current state."), "error")
-    return redirect(url_for("staff.consultation", slug=slug))
+    return perform_step(slug, publish_result, lambda _item: _("The result is published."))
 
 
 @bp.app_template_global("format_int")

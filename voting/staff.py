@@ -1,10 +1,11 @@
 """The staff area: login, the consultations overview and lifecycle steps."""
 
+from functools import partial
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import login_user, logout_user
 from sqlmodel import func, select
 from werkzeug.wrappers import Response
 
@@ -18,11 +19,11 @@ from voting.services.accounts import authenticate
 from voting.services.audit import record_event
 from voting.services.consultations import (
     TRANSITIONS,
-    ConsultationError,
     electorate_size,
     find_consultation,
     transition,
 )
+from voting.staff_actions import perform_step
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -119,20 +120,10 @@ def _turnout(consultation_id: int) -> int:
 @role_required(*EDITORS)
 def step(slug: str, action: str) -> Response:
     """Schedule, open or close a consultation."""
-    session = get_session()
-    item = find_consultation(session=session, slug=slug)
-    if item is None:
-        abort(404)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        transition(session=session, consultation=item, action=action, actor=current_user.username)
-        session.commit()
-        flash(
-            _("Done: the consultation is now “%(status)s”.", status=STATUS_LABELS[item.status]),
-            "success",
-        )
-    except ConsultationError:
-        session.rollback()
-        flash(_("This step is not possible in the consultation's current state."), "error")
-    return redirect(url_for("staff.consultation", slug=slug))
+    return perform_step(
+        slug,
+        partial(transition, action=action),
+        lambda item: _(
+            "Done: the consultation is now “%(status)s”.", status=STATUS_LABELS[item.status]
+        ),
+    )

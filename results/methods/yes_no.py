@@ -3,7 +3,8 @@
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from results.methods import InvalidBallot, Outcome, register, tiers
+from results.methods import Outcome, register, tiers
+from results.methods.single import count_single
 
 OPTIONS = ["yes", "no", "abstain"]
 QUORUMS = ("none", "rlp_buergerentscheid")
@@ -32,15 +33,9 @@ def count_yes_no(
     if quorum != "none" and (eligible is None or eligible < 1):
         raise ValueError(f"quorum {quorum!r} needs the number of eligible voters")
 
-    counts = dict.fromkeys(OPTIONS, 0)
-    blank = 0
-    for ballot in ballots:
-        if ballot is None:
-            blank += 1
-        elif isinstance(ballot, str) and ballot in counts:
-            counts[ballot] += 1
-        else:
-            raise InvalidBallot(f"{ballot!r} is not 'yes', 'no' or 'abstain'")
+    # Yes, no and abstain are counted like any single choice; only the decision differs.
+    single = count_single(OPTIONS, ballots).details
+    counts, blank = single["counts"], single["blank"]
 
     yes, no = counts["yes"], counts["no"]
     details: dict[str, Any] = {"counts": counts, "blank": blank, "valid": yes + no}
