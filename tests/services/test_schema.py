@@ -12,3 +12,11 @@ import voting.models  # noqa: F401
 def test_migrations_match_the_models(session):
     context = MigrationContext.configure(session.connection())
     assert compare_metadata(context, SQLModel.metadata) == []
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(session):
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return  # PostgreSQL has neither setting
+    assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
