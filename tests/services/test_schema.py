@@ -1,5 +1,6 @@
 """The migrations build exactly the schema the models describe."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
@@ -17,6 +18,6 @@ def test_migrations_match_the_models(session):
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(session):
     connection = session.connection()
     if connection.dialect.name != "sqlite":
-        return  # PostgreSQL has neither setting
+        pytest.skip("WAL and foreign-key pragmas are SQLite settings")
     assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
