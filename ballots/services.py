@@ -146,16 +146,3 @@ def _count_turnout(session: Session, consultation_id: int, now: datetime) -> Non
             set_={"ballots": TurnoutCounter.ballots + 1},
         )
     )
-
-
-def has_voted(*, session: Session, consultation_id: int, code: str, pseudonym_key: str) -> bool:
-    """Tell whether the polling card with this code has been used."""
-    voter_id = session.execute(
-        select(Voter.id).where(
-            Voter.consultation_id == consultation_id,
-            Voter.code_hash == code_hash(pseudonym_key, normalise_code(code)),
-        )
-    ).scalar()
-    return voter_id is not None and (
-        session.get(Participation, (consultation_id, voter_id)) is not None
-    )

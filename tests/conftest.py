@@ -26,8 +26,8 @@ from voting.db import get_engine
 from voting.migrate import upgrade_database
 from voting.models import Role, utcnow
 from voting.services.accounts import create_staff_user
-from voting.services.consultations import load_consultation, parse_spec, transition
-from voting.services.electorate import Letter, RegisterRow, import_electorate
+from voting.services.consultations import load_consultation, parse_spec
+from voting.services.electorate import Letter, RegisterRow, open_with_electorate
 
 PSEUDONYM_KEY = "test-pseudonym-key"
 PASSWORD = "correct horse battery"
@@ -192,9 +192,8 @@ def make_open_consultation(session: Session, voters: int = 5, **overrides: Any) 
     """Load, schedule, import an electorate and open a consultation; commit."""
     spec = parse_spec(spec_data(**overrides), known_methods=KNOWN_METHODS)
     consultation, _ = load_consultation(session=session, spec=spec, actor="test")
-    transition(session=session, consultation=consultation, action="schedule", actor="test")
     letters: list[Letter] = []
-    import_electorate(
+    open_with_electorate(
         session=session,
         consultation=consultation,
         rows=register_rows(voters),
@@ -202,7 +201,6 @@ def make_open_consultation(session: Session, voters: int = 5, **overrides: Any) 
         write_letter=letters.append,
         actor="test",
     )
-    transition(session=session, consultation=consultation, action="open", actor="test")
     session.commit()
     return OpenConsultation(consultation.id, consultation.slug, [letter.code for letter in letters])
 

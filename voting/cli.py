@@ -2,6 +2,7 @@
 
 import csv
 import getpass
+import io
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -190,17 +191,14 @@ def electorate_import(slug: str, file: Path, letters: Path, actor: str) -> None:
     click.echo(f"Imported {report.imported} voters (excluded: {excluded}); letters in {letters}")
 
 
-@contextmanager
-def _open_register(path: Path) -> Iterator[Any]:
-    """Open a register export in UTF-8, or Windows-1252 as older offices write it."""
+def _open_register(path: Path) -> io.StringIO:
+    """Read a register export in UTF-8, or Windows-1252 as older offices write it."""
     raw = path.read_bytes()
     try:
-        raw.decode("utf-8")
-        encoding = "utf-8-sig"
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        encoding = "cp1252"
-    with path.open(encoding=encoding, newline="") as file:
-        yield file
+        text = raw.decode("cp1252")
+    return io.StringIO(text, newline="")
 
 
 @contextmanager

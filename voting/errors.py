@@ -3,7 +3,7 @@
 from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
 
 
 def _messages() -> dict[int, str]:
@@ -41,7 +41,3 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> tuple[str, int]:
         return render_error(error.code or 500)
-
-    @app.errorhandler(InternalServerError)
-    def _internal(_error: InternalServerError) -> tuple[str, int]:
-        return render_error(500)

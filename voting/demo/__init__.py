@@ -15,13 +15,8 @@ from sqlmodel import Session, select
 from ballots.keys import publish_key, read_signer, write_key_file
 from voting.models import Role, StaffUser, utcnow
 from voting.services.accounts import create_staff_user
-from voting.services.consultations import (
-    find_consultation,
-    load_consultation,
-    parse_spec,
-    transition,
-)
-from voting.services.electorate import Letter, RegisterRow, import_electorate
+from voting.services.consultations import find_consultation, load_consultation, parse_spec
+from voting.services.electorate import Letter, RegisterRow, open_with_electorate
 
 DEFINITION = Path(__file__).with_name("consultation.json")
 DISTRICTS = ("Innenstadt-West", "Innenstadt-Ost", "Erfenbach", "Morlautern", "Hohenecken")
@@ -79,9 +74,8 @@ def load_demo(
         }
         spec = parse_spec(data, known_methods=known_methods)
         consultation, _ = load_consultation(session=session, spec=spec, actor="demo")
-        transition(session=session, consultation=consultation, action="schedule", actor="demo")
         letters: list[Letter] = []
-        import_electorate(
+        open_with_electorate(
             session=session,
             consultation=consultation,
             rows=demo_register(),
@@ -89,7 +83,6 @@ def load_demo(
             write_letter=letters.append,
             actor="demo",
         )
-        transition(session=session, consultation=consultation, action="open", actor="demo")
         codes_file.write_text(
             f"# Demo polling codes for “{consultation.title}”, one vote each.\n"
             + "".join(f"{letter.code}\n" for letter in letters),

@@ -18,7 +18,12 @@ from voting.codes import generate_code, normalise_code
 from voting.models import Consultation, Status, Voter
 from voting.pseudonyms import code_hash, person_ref
 from voting.services.audit import record_event
-from voting.services.consultations import BERLIN, ConsultationError, electorate_size
+from voting.services.consultations import (
+    BERLIN,
+    ConsultationError,
+    electorate_size,
+    transition,
+)
 
 # Column names as registration offices export them, German first.
 COLUMNS = {
@@ -238,4 +243,27 @@ def import_electorate(
         imported=report.imported,
         excluded=dict(report.excluded),
     )
+    return report
+
+
+def open_with_electorate(
+    *,
+    session: Session,
+    consultation: Consultation,
+    rows: Iterable[RegisterRow],
+    pseudonym_key: str,
+    write_letter: Callable[[Letter], None],
+    actor: str,
+) -> ImportReport:
+    """Schedule a draft, import its electorate and open it, each step audited."""
+    transition(session=session, consultation=consultation, action="schedule", actor=actor)
+    report = import_electorate(
+        session=session,
+        consultation=consultation,
+        rows=rows,
+        pseudonym_key=pseudonym_key,
+        write_letter=write_letter,
+        actor=actor,
+    )
+    transition(session=session, consultation=consultation, action="open", actor=actor)
     return report
