@@ -42,8 +42,8 @@ format: install
 	$(BIN)/ruff check --fix .
 
 messages: install ## extract new strings into the catalogues
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output --omit-header -o translations/messages.pot .
+	$(BIN)/pybabel update -N --no-wrap -i translations/messages.pot -d translations
 
 reset: ## forget the local demo database, codes and keys
 	rm -rf instance
