@@ -51,3 +51,16 @@ def publish_key(*, session: Session, signer: Signer) -> SigningKey:
 def published_keys(*, session: Session) -> list[SigningKey]:
     """Return every public key receipts were or are signed with, oldest first."""
     return list(session.exec(select(SigningKey).order_by(SigningKey.created_at)))
+
+
+def public_key_list(*, session: Session) -> list[dict[str, str]]:
+    """Return the published keys as /keys.json and the bundle state them."""
+    return [
+        {
+            "key_id": key.key_id,
+            "algorithm": "Ed25519",
+            "public_key": key.public_key,
+            "created_at": key.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+        for key in published_keys(session=session)
+    ]

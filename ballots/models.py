@@ -5,6 +5,7 @@ Nothing links the two: no foreign key, no time, no shared order.
 
 from datetime import datetime
 
+from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from voting.models import UTCDateTime, utcnow
@@ -21,7 +22,11 @@ class Participation(SQLModel, table=True):
 
 
 class Ballot(SQLModel, table=True):
-    """What one voter chose, with a random tracking code; no voter, no time."""
+    """What one voter chose, with a random tracking code and its place in the log; no voter."""
+
+    __table_args__ = (
+        UniqueConstraint("consultation_id", "leaf_index", name="uq_ballot_leaf_index"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     consultation_id: int = Field(foreign_key="consultation.id", index=True)
@@ -29,6 +34,32 @@ class Ballot(SQLModel, table=True):
     # Canonical JSON (RFC 8785 for our data): {"question key": answer}.
     content: str
     district: str = Field(default="", max_length=100)
+    # Position in the consultation's public log, from 0, gapless; and the leaf's hash (hex).
+    leaf_index: int
+    leaf_hash: str = Field(max_length=64)
+
+
+class LogState(SQLModel, table=True):
+    """The head of one consultation's ballot log: appends lock this row and update it."""
+
+    __tablename__ = "log_state"
+
+    consultation_id: int = Field(foreign_key="consultation.id", primary_key=True)
+    tree_size: int = 0
+    # The compact frontier: hex roots of the perfect subtrees, largest first, comma-separated.
+    frontier: str = Field(default="", sa_type=Text)
+    root_hash: str = Field(max_length=64)
+
+
+class TreeHead(SQLModel, table=True):
+    """A signed tree head, i.e. a receipt as issued; every one of them is public."""
+
+    __tablename__ = "tree_head"
+
+    consultation_id: int = Field(foreign_key="consultation.id", primary_key=True)
+    tree_size: int = Field(primary_key=True)
+    # The signed receipt as canonical JSON.
+    body: str = Field(sa_type=Text)
 
 
 class TurnoutCounter(SQLModel, table=True):

@@ -12,8 +12,10 @@ from sqlmodel import Session
 
 from ballots.canonical import canonical_json
 from ballots.content import BallotError, BallotQuestion, build_content
+from ballots.log import append_leaf, lock_log, store_tree_head
 from ballots.merkle import leaf_hash
 from ballots.models import Ballot, Participation, TurnoutCounter
+from ballots.receipts import Signer, issued_hour, sign_receipt
 from voting.codes import ALPHABET, CodeFormatError, CodeTypoError, format_code, normalise_code
 from voting.db import begin_write
 from voting.models import Consultation, Voter
@@ -35,21 +37,17 @@ class CastRefused(Exception):
 
 @dataclass(frozen=True)
 class CastBallot:
-    """A ballot written in the open transaction, to be receipted once it is committed."""
+    """A ballot written in the open transaction; its receipt may be handed out once committed."""
 
     consultation: str
     tracking_code: str
     content: dict[str, Any]
-    leaf_hash: str
+    receipt: dict[str, Any]
 
-    def receipt_fields(self, issued_at: str) -> dict[str, Any]:
-        """Return the fields a receipt for this ballot signs."""
-        return {
-            "consultation": self.consultation,
-            "tracking_code": self.tracking_code,
-            "leaf_hash": self.leaf_hash,
-            "issued_at": issued_at,
-        }
+    @property
+    def leaf_hash(self) -> str:
+        """Return the hex hash of the ballot's leaf in the log."""
+        return str(self.receipt["leaf_hash"])
 
 
 def ballot_questions(consultation: Consultation) -> list[BallotQuestion]:
@@ -79,13 +77,14 @@ def cast_ballot(
     code: str,
     answers: Mapping[str, Any],
     pseudonym_key: str,
+    signer: Signer,
     now: datetime,
 ) -> CastBallot:
-    """Mark the voter as having voted and store the ballot, unlinked; flush, not commit.
+    """Mark the voter, store the ballot unlinked, append it to the log and sign the receipt.
 
-    The caller commits and must treat an IntegrityError on commit as "already
-    voted": the unique participation mark is what keeps a second ballot out,
-    also when two requests race.
+    Flushes, does not commit: the caller commits and hands out the receipt only
+    then, and must treat an IntegrityError as "already voted" (the unique
+    participation mark keeps a second ballot out even if two requests race).
     """
     begin_write(session)
     consultation = session.get(Consultation, consultation_id)
@@ -105,6 +104,8 @@ def cast_ballot(
     ).first()
     if voter is None:
         raise CastRefused("unknown_code")
+    # Casts queue here, so a racing second request with this code sees the first one's mark.
+    lock_log(session=session, consultation_id=consultation_id)
     if session.get(Participation, (consultation_id, voter.id)) is not None:
         raise CastRefused("already_voted")
     try:
@@ -113,6 +114,8 @@ def cast_ballot(
         raise CastRefused("ballot_invalid", exc) from None
 
     tracking_code = new_tracking_code()
+    leaf = leaf_hash(ballot_entry(consultation.slug, tracking_code, content))
+    appended = append_leaf(session=session, consultation_id=consultation_id, leaf_hash=leaf)
     session.add(Participation(consultation_id=consultation_id, voter_id=voter.id))
     session.add(
         Ballot(
@@ -120,15 +123,30 @@ def cast_ballot(
             tracking_code=tracking_code,
             content=canonical_json(content).decode("utf-8"),
             district=voter.district,
+            leaf_index=appended.leaf_index,
+            leaf_hash=leaf.hex(),
         )
     )
+    receipt = sign_receipt(
+        {
+            "consultation": consultation.slug,
+            "tracking_code": tracking_code,
+            "leaf_index": appended.leaf_index,
+            "leaf_hash": leaf.hex(),
+            "tree_size": appended.tree_size,
+            "root_hash": appended.root_hash.hex(),
+            "issued_at": issued_hour(now),
+        },
+        signer,
+    )
+    store_tree_head(session=session, consultation_id=consultation_id, head=receipt)
     _count_turnout(session, consultation_id, now)
     session.flush()
     return CastBallot(
         consultation=consultation.slug,
         tracking_code=tracking_code,
         content=content,
-        leaf_hash=leaf_hash(ballot_entry(consultation.slug, tracking_code, content)).hex(),
+        receipt=receipt,
     )
 
 

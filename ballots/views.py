@@ -5,16 +5,23 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, abort, current_app, jsonify, render_template
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
+from ballots.checking import (
+    ReceiptUnreadable,
+    check_receipt,
+    parse_receipt,
+    receipt_for_tracking_code,
+)
 from ballots.content import BallotError
 from ballots.forms import ballot_form_class, option_label
-from ballots.keys import published_keys, read_signer
-from ballots.receipts import Signer, issued_hour, sign_receipt
+from ballots.keys import public_key_list, read_signer
+from ballots.limits import guard_code_guesses, mark_code_refused
+from ballots.receipts import Signer
 from ballots.services import CastRefused, cast_ballot
 from voting.db import get_session
 from voting.models import Consultation, Question, Status
@@ -74,6 +81,7 @@ def _consultation_or_404(slug: str) -> Consultation:
 
 
 @bp.route("/consultations/<slug>/vote", methods=["GET", "POST"])
+@guard_code_guesses
 def vote(slug: str) -> Response | tuple[str, int] | str:
     """Show the ballot; on submit, cast it and hand out the signed receipt."""
     session = get_session()
@@ -94,6 +102,7 @@ def vote(slug: str) -> Response | tuple[str, int] | str:
             code=form.code.data,
             answers=form.answers(),
             pseudonym_key=current_app.config["PSEUDONYM_KEY"],
+            signer=current_signer(),
             now=datetime.now(UTC),
         )
         session.commit()
@@ -101,6 +110,7 @@ def vote(slug: str) -> Response | tuple[str, int] | str:
         session.rollback()
         message, status = _refusal(refused.reason, refused.error)
         if refused.reason in ("code_typo", "code_format", "unknown_code"):
+            mark_code_refused()
             form.code.errors = [*form.code.errors, message]
         else:
             form.form_errors.append(message)
@@ -111,8 +121,8 @@ def vote(slug: str) -> Response | tuple[str, int] | str:
         form.form_errors.append(_refusal("already_voted", None)[0])
         return render_template("ballots/vote.html", consultation=consultation, form=form), 409
 
-    # Signed only now: a receipt must never exist for a ballot that was not stored.
-    receipt = sign_receipt(cast.receipt_fields(issued_hour(datetime.now(UTC))), current_signer())
+    # Handed out only now: a receipt must never leave for a ballot that was not stored.
+    receipt = cast.receipt
     receipt_json = json.dumps(receipt, indent=2, ensure_ascii=False)
     recorded = [
         (question, _recorded_answer(question, cast.content.get(question.key)))
@@ -144,16 +154,37 @@ def _recorded_answer(question: Question, answer: Any) -> list[str]:
 @bp.get("/keys.json")
 def keys() -> Response:
     """Publish every receipt-signing public key."""
-    return jsonify(
-        {
-            "keys": [
-                {
-                    "key_id": key.key_id,
-                    "algorithm": "Ed25519",
-                    "public_key": key.public_key,
-                    "created_at": key.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                }
-                for key in published_keys(session=get_session())
-            ]
-        }
+    return jsonify({"keys": public_key_list(session=get_session())})
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+def verify() -> tuple[str, int] | str:
+    """Meine Stimme prüfen: check a pasted or uploaded receipt, or a tracking code."""
+    if request.method == "GET":
+        return render_template("ballots/verify.html", check=None, error=None)
+    session = get_session()
+    upload = request.files.get("receipt_file")
+    text = upload.read() if upload and upload.filename else request.form.get("receipt", "")
+    tracking_code = request.form.get("tracking_code", "")
+    try:
+        if text.strip():
+            receipt = parse_receipt(text)
+        elif tracking_code.strip():
+            receipt = receipt_for_tracking_code(session=session, tracking_code=tracking_code)
+        else:
+            error = _("Please paste or upload your receipt, or enter your tracking code.")
+            return render_template("ballots/verify.html", check=None, error=error), 400
+        check = check_receipt(session=session, receipt=receipt)
+    except ReceiptUnreadable:
+        error = _(
+            "This is not a receipt of this site, or the tracking code is unknown. Please "
+            "compare it with the receipt you downloaded after voting."
+        )
+        return render_template("ballots/verify.html", check=None, error=error), 400
+    questions = check.consultation.questions
+    recorded = (
+        [(q, _recorded_answer(q, check.content.get(q.key))) for q in questions]
+        if check.content is not None
+        else []
     )
+    return render_template("ballots/verify.html", check=check, recorded=recorded, error=None)

@@ -61,13 +61,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         default_translation_directories=str(ROOT / "translations"),
     )
 
+    from ballots import api as ballot_api
     from ballots import views as ballot_views
+    from ballots.limits import limiter
+    from results import bundle_views
     from results import cli as results_cli
     from results import views as results_views
     from voting import cli, errors, staff, views
 
+    limiter.init_app(app)
+    # The JSON API changes nothing and is read by programs, not by forms of this site.
+    csrf.exempt(ballot_api.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(ballot_views.bp)
+    app.register_blueprint(ballot_api.bp)
+    app.register_blueprint(bundle_views.bp)
     app.register_blueprint(results_views.bp)
     app.register_blueprint(staff.bp)
     errors.register(app)

@@ -24,6 +24,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # Wrong polling codes one client address may try per consultation.
+        "CODE_GUESS_LIMIT": "20 per hour",
+        # Where the rate limiter counts: memory:// per process, or redis://127.0.0.1:6379.
+        "RATELIMIT_STORAGE_URI": "memory://",
     }
 
 

@@ -1,0 +1,105 @@
+"""The public JSON API of the ballot log: leaves, proofs and receipt checks."""
+
+from flask import Blueprint, abort, jsonify, request
+from werkzeug.wrappers import Response
+
+from ballots.checking import (
+    ReceiptUnreadable,
+    check_receipt,
+    parse_receipt,
+    receipt_for_tracking_code,
+)
+from ballots.log import ProofError, consistency, inclusion, leaves, log_root, log_size, tree_heads
+from voting.db import get_session
+from voting.models import Consultation, Status
+from voting.services.consultations import find_consultation
+
+bp = Blueprint("ballot_api", __name__, url_prefix="/api/v1")
+
+
+def _consultation_or_404(slug: str) -> Consultation:
+    consultation = find_consultation(session=get_session(), slug=slug)
+    if consultation is None or consultation.status == Status.DRAFT:
+        abort(404)
+    return consultation
+
+
+def _error(message: str, status: int = 400) -> tuple[Response, int]:
+    return jsonify({"error": message}), status
+
+
+@bp.get("/consultations/<slug>/log")
+def log(slug: str) -> Response:
+    """Return the log: size, root, signed tree heads and leaves (contents once published)."""
+    session = get_session()
+    consultation = _consultation_or_404(slug)
+    return jsonify(
+        {
+            "consultation": consultation.slug,
+            "tree_size": log_size(session=session, consultation_id=consultation.id),
+            "root_hash": log_root(session=session, consultation_id=consultation.id).hex(),
+            "contents_published": consultation.is_published,
+            "tree_heads": tree_heads(session=session, consultation_id=consultation.id),
+            "leaves": leaves(
+                session=session,
+                consultation_id=consultation.id,
+                with_content=consultation.is_published,
+            ),
+        }
+    )
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name)
+    if value is None:
+        return None
+    if not value.isdigit() or len(value) > 12:
+        raise ValueError(f"{name} must be a whole number, not {value!r}")
+    return int(value)
+
+
+@bp.get("/consultations/<slug>/log/proof")
+def proof(slug: str) -> Response | tuple[Response, int]:
+    """Return an inclusion proof (leaf_index, tree_size) or a consistency proof (first, second)."""
+    session = get_session()
+    consultation = _consultation_or_404(slug)
+    try:
+        leaf_index, tree_size = _int_arg("leaf_index"), _int_arg("tree_size")
+        first, second = _int_arg("first"), _int_arg("second")
+        if leaf_index is not None and tree_size is not None:
+            path = inclusion(
+                session=session,
+                consultation_id=consultation.id,
+                leaf_index=leaf_index,
+                tree_size=tree_size,
+            )
+            body = {"leaf_index": leaf_index, "tree_size": tree_size}
+        elif first is not None and second is not None:
+            path = consistency(
+                session=session, consultation_id=consultation.id, first=first, second=second
+            )
+            body = {"first": first, "second": second}
+        else:
+            return _error("give leaf_index and tree_size, or first and second")
+    except (ValueError, ProofError) as exc:
+        return _error(str(exc))
+    return jsonify({**body, "proof": [h.hex() for h in path]})
+
+
+@bp.post("/receipts/verify")
+def verify_receipt() -> Response | tuple[Response, int]:
+    """Check a receipt (the JSON body) or {"tracking_code": …}: signature, inclusion, count."""
+    session = get_session()
+    body = request.get_data()
+    try:
+        data = request.get_json(silent=True)
+        if isinstance(data, dict) and set(data) == {"tracking_code"}:
+            receipt = receipt_for_tracking_code(
+                session=session, tracking_code=str(data["tracking_code"])
+            )
+        else:
+            receipt = parse_receipt(body)
+        check = check_receipt(session=session, receipt=receipt)
+    except ReceiptUnreadable as exc:
+        return _error(f"not a receipt of this site: {exc}")
+    return jsonify(check.as_json())

@@ -1,0 +1,140 @@
+"""Checking a receipt: its signature, its leaf in the log, and after publication its count."""
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from ballots import merkle
+from ballots.keys import published_keys
+from ballots.log import leaf_hashes, tree_head, tree_heads
+from ballots.models import Ballot, LogState
+from ballots.receipts import ReceiptError, b64url_decode, verify_receipt
+from ballots.services import ballot_entry
+from voting.models import Consultation
+from voting.services.consultations import find_consultation
+
+RECEIPT_FIELDS = ("consultation", "tracking_code", "leaf_index", "leaf_hash", "tree_size")
+
+
+class ReceiptUnreadable(ValueError):
+    """The text given is no receipt, or names no ballot of this server."""
+
+
+@dataclass
+class ReceiptCheck:
+    """What holds for one receipt; ``problem`` names the first check that failed."""
+
+    receipt: dict[str, Any]
+    consultation: Consultation
+    signature_valid: bool = False
+    included: bool = False
+    counted: bool | None = None  # None until the result is published
+    content: dict[str, Any] | None = None
+    latest_tree_size: int = 0
+    latest_root_hash: str = ""
+    inclusion_proof: list[str] = field(default_factory=list)
+    problem: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the outcome as the public API states it."""
+        return {
+            "consultation": self.consultation.slug,
+            "tracking_code": self.receipt.get("tracking_code"),
+            "signature_valid": self.signature_valid,
+            "included": self.included,
+            "counted": self.counted,
+            "content": self.content,
+            "tree_size": self.latest_tree_size,
+            "root_hash": self.latest_root_hash,
+            "leaf_index": self.receipt.get("leaf_index"),
+            "inclusion_proof": self.inclusion_proof,
+            "problem": self.problem,
+        }
+
+
+def parse_receipt(text: str | bytes) -> dict[str, Any]:
+    """Return the receipt in ``text``, or raise ReceiptUnreadable."""
+    try:
+        receipt = json.loads(text)
+    except (ValueError, UnicodeDecodeError):
+        raise ReceiptUnreadable("not JSON") from None
+    if not isinstance(receipt, dict) or any(name not in receipt for name in RECEIPT_FIELDS):
+        raise ReceiptUnreadable("not a receipt")
+    return receipt
+
+
+def receipt_for_tracking_code(*, session: Session, tracking_code: str) -> dict[str, Any]:
+    """Return the receipt the server issued for a tracking code, or raise ReceiptUnreadable."""
+    code = tracking_code.strip().upper().replace(" ", "")
+    row = session.execute(
+        select(Ballot.consultation_id, Ballot.leaf_index).where(Ballot.tracking_code == code)
+    ).first()
+    head = tree_head(session=session, consultation_id=row[0], tree_size=row[1] + 1) if row else None
+    if head is None:
+        raise ReceiptUnreadable("unknown tracking code")
+    return head
+
+
+def check_receipt(*, session: Session, receipt: Mapping[str, Any]) -> ReceiptCheck:
+    """Check a receipt against the published keys and the consultation's log."""
+    consultation = find_consultation(session=session, slug=str(receipt.get("consultation")))
+    if consultation is None or consultation.status == "draft":
+        raise ReceiptUnreadable("unknown consultation")
+    check = ReceiptCheck(receipt=dict(receipt), consultation=consultation)
+    keys = {k.key_id: b64url_decode(k.public_key) for k in published_keys(session=session)}
+    try:
+        verify_receipt(receipt, keys)
+    except ReceiptError as exc:
+        check.problem = f"signature: {exc}"
+        return check
+    check.signature_valid = True
+
+    heads = tree_heads(session=session, consultation_id=consultation.id)
+    state = session.get(LogState, consultation.id)
+    if not heads or state is None:
+        check.problem = "the log is empty"
+        return check
+    latest = heads[-1]
+    check.latest_tree_size, check.latest_root_hash = latest["tree_size"], latest["root_hash"]
+    try:
+        index, size = int(receipt["leaf_index"]), int(receipt["tree_size"])
+        leaf, root = bytes.fromhex(receipt["leaf_hash"]), bytes.fromhex(receipt["root_hash"])
+    except (TypeError, ValueError):
+        check.problem = "the receipt's numbers or hashes are malformed"
+        return check
+    if not 0 <= index < size <= latest["tree_size"]:
+        check.problem = "the receipt names a tree the log does not have"
+        return check
+    hashes = leaf_hashes(
+        session=session, consultation_id=consultation.id, tree_size=latest["tree_size"]
+    )
+    latest_root = bytes.fromhex(latest["root_hash"])
+    proof = merkle.inclusion_proof(hashes, index)
+    check.inclusion_proof = [h.hex() for h in proof]
+    consistent = merkle.verify_consistency(
+        size, len(hashes), root, latest_root, merkle.consistency_proof(hashes, size)
+    )
+    check.included = consistent and merkle.verify_inclusion(
+        leaf, index, len(hashes), proof, latest_root
+    )
+    if not check.included:
+        check.problem = "the ballot is not in the log as the receipt states"
+        return check
+
+    if consultation.is_published:
+        ballot = session.execute(
+            select(Ballot.tracking_code, Ballot.content).where(
+                Ballot.consultation_id == consultation.id, Ballot.leaf_index == index
+            )
+        ).one()
+        content = json.loads(ballot.content)
+        entry = ballot_entry(consultation.slug, ballot.tracking_code, content)
+        check.counted = merkle.leaf_hash(entry) == leaf
+        check.content = content if check.counted else None
+        if not check.counted:
+            check.problem = "the published content does not match the receipt"
+    return check

@@ -1,0 +1,163 @@
+"""The public ballot log: appending leaves under a lock, roots, proofs and signed tree heads.
+
+One append-only Merkle tree per consultation (see ballots.merkle). The LogState row is
+its head; every append locks it (SELECT … FOR UPDATE on PostgreSQL; on SQLite the
+writer's BEGIN IMMEDIATE already serialises), so leaf indices are gapless and unique.
+"""
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from ballots import merkle
+from ballots.canonical import canonical_json
+from ballots.models import Ballot, LogState, TreeHead
+
+
+class ProofError(ValueError):
+    """A proof was asked for sizes or an index the log does not have."""
+
+
+@dataclass(frozen=True)
+class Appended:
+    """Where a new leaf went and the tree it now ends."""
+
+    leaf_index: int
+    tree_size: int
+    root_hash: bytes
+
+
+def _frontier(state: LogState) -> list[bytes]:
+    return [bytes.fromhex(h) for h in state.frontier.split(",") if h]
+
+
+def _locked_state(session: Session, consultation_id: int) -> LogState:
+    """Return the log's head, locked for this transaction; create it on the first append."""
+    query = select(LogState).where(LogState.consultation_id == consultation_id).with_for_update()
+    state = session.execute(query).scalar_one_or_none()
+    if state is None:
+        dialect = session.get_bind().dialect.name
+        insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+        # Two first voters may race to create the head: one insert wins, both then lock it.
+        session.execute(
+            insert(LogState)
+            .values(
+                consultation_id=consultation_id,
+                tree_size=0,
+                frontier="",
+                root_hash=merkle.EMPTY_ROOT.hex(),
+            )
+            .on_conflict_do_nothing()
+        )
+        state = session.execute(query.execution_options(populate_existing=True)).scalar_one()
+    return state
+
+
+def lock_log(*, session: Session, consultation_id: int) -> LogState:
+    """Lock the consultation's log until the transaction ends, so appends run one at a time."""
+    return _locked_state(session, consultation_id)
+
+
+def append_leaf(*, session: Session, consultation_id: int, leaf_hash: bytes) -> Appended:
+    """Append one leaf hash to the log in O(log n); flush, not commit."""
+    state = _locked_state(session, consultation_id)
+    frontier = merkle.append(_frontier(state), state.tree_size, leaf_hash)
+    root_hash = merkle.frontier_root(frontier)
+    appended = Appended(state.tree_size, state.tree_size + 1, root_hash)
+    state.tree_size = appended.tree_size
+    state.frontier = ",".join(h.hex() for h in frontier)
+    state.root_hash = root_hash.hex()
+    session.add(state)
+    return appended
+
+
+def store_tree_head(*, session: Session, consultation_id: int, head: dict[str, Any]) -> None:
+    """Keep a signed tree head (an issued receipt) for publication."""
+    session.add(
+        TreeHead(
+            consultation_id=consultation_id,
+            tree_size=head["tree_size"],
+            body=canonical_json(head).decode("utf-8"),
+        )
+    )
+
+
+def log_size(*, session: Session, consultation_id: int) -> int:
+    """Return the number of leaves in the consultation's log."""
+    state = session.get(LogState, consultation_id)
+    return state.tree_size if state else 0
+
+
+def log_root(*, session: Session, consultation_id: int) -> bytes:
+    """Return the consultation's current log root (of the empty tree if nothing was cast)."""
+    state = session.get(LogState, consultation_id)
+    return bytes.fromhex(state.root_hash) if state else merkle.EMPTY_ROOT
+
+
+def leaf_hashes(*, session: Session, consultation_id: int, tree_size: int) -> list[bytes]:
+    """Return the first ``tree_size`` leaf hashes in log order."""
+    rows = session.execute(
+        select(Ballot.leaf_hash)
+        .where(Ballot.consultation_id == consultation_id, Ballot.leaf_index < tree_size)
+        .order_by(Ballot.leaf_index)
+    ).scalars()
+    return [bytes.fromhex(h) for h in rows]
+
+
+def inclusion(
+    *, session: Session, consultation_id: int, leaf_index: int, tree_size: int
+) -> list[bytes]:
+    """Return the inclusion proof of one leaf in the tree of ``tree_size`` leaves."""
+    size = log_size(session=session, consultation_id=consultation_id)
+    if not 0 <= leaf_index < tree_size <= size:
+        raise ProofError(f"no leaf {leaf_index} in a tree of {tree_size} (log size {size})")
+    hashes = leaf_hashes(session=session, consultation_id=consultation_id, tree_size=tree_size)
+    return merkle.inclusion_proof(hashes, leaf_index)
+
+
+def consistency(*, session: Session, consultation_id: int, first: int, second: int) -> list[bytes]:
+    """Return the proof that the tree of ``first`` leaves is a prefix of that of ``second``."""
+    size = log_size(session=session, consultation_id=consultation_id)
+    if not 0 < first <= second <= size:
+        raise ProofError(f"no trees of {first} and {second} leaves (log size {size})")
+    hashes = leaf_hashes(session=session, consultation_id=consultation_id, tree_size=second)
+    return merkle.consistency_proof(hashes, first)
+
+
+def tree_heads(*, session: Session, consultation_id: int) -> list[dict[str, Any]]:
+    """Return every signed tree head of the log, by tree size."""
+    rows = session.execute(
+        select(TreeHead.body)
+        .where(TreeHead.consultation_id == consultation_id)
+        .order_by(TreeHead.tree_size)
+    ).scalars()
+    return [json.loads(body) for body in rows]
+
+
+def tree_head(*, session: Session, consultation_id: int, tree_size: int) -> dict[str, Any] | None:
+    """Return the signed tree head of one size, if the server issued it."""
+    row = session.get(TreeHead, (consultation_id, tree_size))
+    return json.loads(row.body) if row else None
+
+
+def leaves(*, session: Session, consultation_id: int, with_content: bool) -> list[dict[str, Any]]:
+    """Return the log's leaves in order; the ballot contents only when asked for."""
+    columns = [Ballot.leaf_index, Ballot.tracking_code, Ballot.leaf_hash]
+    if with_content:
+        columns.append(Ballot.content)
+    rows = session.execute(
+        select(*columns)
+        .where(Ballot.consultation_id == consultation_id)
+        .order_by(Ballot.leaf_index)
+    )
+    result = []
+    for row in rows:
+        leaf = {"leaf_index": row[0], "tracking_code": row[1], "leaf_hash": row[2]}
+        if with_content:
+            leaf["content"] = json.loads(row[3])
+        result.append(leaf)
+    return result

@@ -1,0 +1,91 @@
+"""Ballot secrecy: nothing in the database links a participation mark to its ballot."""
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import DateTime, inspect, select, text
+
+from ballots.models import Ballot, Participation, TurnoutCounter
+from ballots.services import cast_ballot
+from tests.conftest import PSEUDONYM_KEY, make_open_consultation
+from voting.codes import normalise_code
+from voting.models import Voter
+from voting.pseudonyms import code_hash
+
+ANSWERS = {"brunnen": "yes", "nutzung": "garten", "projekte": ["licht"]}
+
+
+def test_no_column_or_key_joins_a_mark_to_a_ballot(session):
+    schema = inspect(session.get_bind())
+    marks = {c["name"]: c for c in schema.get_columns("participation")}
+    assert set(marks) == {"consultation_id", "voter_id"}
+    assert schema.get_pk_constraint("participation")["constrained_columns"] == [
+        "consultation_id",
+        "voter_id",
+    ]
+    ballots = {c["name"]: c for c in schema.get_columns("ballot")}
+    assert set(ballots) == {
+        "id",
+        "consultation_id",
+        "tracking_code",
+        "content",
+        "district",
+        "leaf_index",
+        "leaf_hash",
+    }
+    # No time of any kind on either side, so no shared timestamp.
+    for column in [*marks.values(), *ballots.values()]:
+        assert not isinstance(column["type"], DateTime), column["name"]
+    assert [fk["referred_table"] for fk in schema.get_foreign_keys("ballot")] == ["consultation"]
+    assert sorted(fk["referred_table"] for fk in schema.get_foreign_keys("participation")) == [
+        "consultation",
+        "voter",
+    ]
+    # Nothing anywhere refers to a ballot, and no log table refers to a voter.
+    for table in schema.get_table_names():
+        referred = {fk["referred_table"] for fk in schema.get_foreign_keys(table)}
+        assert "ballot" not in referred and "participation" not in referred, table
+        if table in ("ballot", "log_state", "tree_head", "turnout_counter"):
+            assert "voter" not in referred, table
+
+
+def test_the_order_of_the_log_says_nothing_about_the_order_of_the_marks(session, signer):
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip(
+            "PostgreSQL heap tables keep insertion order; docs/verification.md names this limit"
+        )
+    consultation = make_open_consultation(session, voters=12)
+    order = list(range(12))
+    random.Random(7).shuffle(order)
+    now = datetime(2027, 3, 2, 17, 59, tzinfo=UTC)
+    for step, position in enumerate(order):
+        cast_ballot(
+            session=session,
+            consultation_id=consultation.id,
+            code=consultation.codes[position],
+            answers=ANSWERS,
+            pseudonym_key=PSEUDONYM_KEY,
+            signer=signer,
+            now=now + timedelta(minutes=step),
+        )
+        session.commit()
+    voter_of_code = {
+        session.execute(
+            select(Voter.id).where(Voter.code_hash == code_hash(PSEUDONYM_KEY, normalise_code(c)))
+        ).scalar_one(): i
+        for i, c in enumerate(consultation.codes)
+    }
+    # Read as a dump would: in storage order, without ORDER BY.
+    stored = [row[1] for row in session.execute(text("SELECT * FROM participation"))]
+    assert [voter_of_code[v] for v in stored] == sorted(order)
+    assert order != sorted(order)
+    leaves = session.execute(select(Ballot.leaf_index).order_by(Ballot.id)).scalars().all()
+    assert leaves == list(range(12))
+    # Turnout over time exists only as hourly counters: 17:59 and 18:10 fall into two hours.
+    counters = session.execute(select(TurnoutCounter.hour, TurnoutCounter.ballots)).all()
+    assert sorted(counters) == [
+        (datetime(2027, 3, 2, 17, tzinfo=UTC), 1),
+        (datetime(2027, 3, 2, 18, tzinfo=UTC), 11),
+    ]
+    assert len(session.execute(select(Participation)).all()) == 12
