@@ -2,9 +2,9 @@
 
 import time
 
-from flask import current_app, g, make_response, request
+from flask import Flask, current_app, g, make_response, request
 from flask_babel import ngettext
-from flask_limiter import Limiter, RequestLimit
+from flask_limiter import Limiter, RateLimitExceeded, RequestLimit
 from flask_limiter.util import get_remote_address
 from werkzeug.wrappers import Response
 
@@ -52,3 +52,12 @@ guard_code_guesses = limiter.limit(
     deduct_when=_code_was_refused,
     on_breach=_locked_out,
 )
+
+
+def init_app(app: Flask) -> None:
+    """Start the limiter; a breach answers with the response built in ``_locked_out``."""
+    limiter.init_app(app)
+
+    @app.errorhandler(RateLimitExceeded)
+    def _rate_limited(error: RateLimitExceeded) -> Response:
+        return error.get_response()

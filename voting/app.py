@@ -62,14 +62,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
 
     from ballots import api as ballot_api
+    from ballots import limits
     from ballots import views as ballot_views
-    from ballots.limits import limiter
     from results import bundle_views
     from results import cli as results_cli
     from results import views as results_views
     from voting import cli, errors, staff, views
 
-    limiter.init_app(app)
+    limits.init_app(app)
     # The JSON API changes nothing and is read by programs, not by forms of this site.
     csrf.exempt(ballot_api.bp)
     app.register_blueprint(views.bp)

@@ -1,0 +1,339 @@
+"""Standalone verifier: python -m ballots.verify BUNDLE.json [--receipt R.json] [--expect-key ID].
+
+Checks a published consultation from its bundle alone and exits 0 when everything
+holds, or 1 naming the first thing that failed. It imports nothing of the web
+application: its hashing, canonical JSON and signature checks are written here
+again, from docs/verification.md, and the recount is ballots.recount. It needs
+only the standard library and ``cryptography``.
+"""
+
+import argparse
+import base64
+import hashlib
+import json
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from ballots.recount import Question, RecountError, check_answer, recount, recount_for
+
+FORMAT = "buergervotum-bundle/v1"
+DOMAIN = b"buergervotum/receipt/v1\n"
+
+
+class VerificationError(Exception):
+    """The first check that failed, in words."""
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a successful verification covered."""
+
+    consultation: str
+    ballots: int
+    tree_heads: int
+    receipts: int
+
+
+def canonical(value: Any) -> bytes:
+    """Return RFC 8785 JSON for our data: sorted keys, no white space, UTF-8, no floats."""
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
+def _leaf(data: bytes) -> bytes:
+    return hashlib.sha256(b"\x00" + data).digest()
+
+
+def _node(left: bytes, right: bytes) -> bytes:
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+class PrefixRoots:
+    """Roots of every prefix of the log, computed leaf by leaf (RFC 9162 tree shape)."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.stack: list[bytes] = []  # perfect subtrees, largest first
+
+    def add(self, leaf_hash: bytes) -> None:
+        self.stack.append(leaf_hash)
+        size = self.size
+        while size & 1:
+            right = self.stack.pop()
+            self.stack[-1] = _node(self.stack[-1], right)
+            size >>= 1
+        self.size += 1
+
+    def root(self) -> bytes:
+        if not self.stack:
+            return hashlib.sha256(b"").digest()
+        result = self.stack[-1]
+        for left in reversed(self.stack[:-1]):
+            result = _node(left, result)
+        return result
+
+
+def _b64url(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _keys(bundle: Mapping[str, Any], expected: Sequence[str]) -> dict[str, Ed25519PublicKey]:
+    keys: dict[str, Ed25519PublicKey] = {}
+    for entry in bundle.get("keys", []):
+        raw = _b64url(str(entry.get("public_key", "")))
+        if entry.get("algorithm") != "Ed25519" or len(raw) != 32:
+            raise VerificationError(f"key {entry.get('key_id')!r} is not an Ed25519 public key")
+        if hashlib.sha256(raw).hexdigest() != entry.get("key_id"):
+            raise VerificationError(
+                f"key {entry.get('key_id')!r}: its id is not the SHA-256 of the public key"
+            )
+        keys[entry["key_id"]] = Ed25519PublicKey.from_public_bytes(raw)
+    for key_id in expected:
+        if key_id not in keys:
+            raise VerificationError(f"the expected key {key_id} is not among the bundle's keys")
+    # A key the auditor named is the only key trusted; otherwise every published key is.
+    return {k: v for k, v in keys.items() if k in expected} if expected else keys
+
+
+def _check_signature(
+    head: Mapping[str, Any], keys: Mapping[str, Ed25519PublicKey], what: str
+) -> None:
+    if head.get("v") != 1:
+        raise VerificationError(f"{what}: unknown version {head.get('v')!r}")
+    key = keys.get(str(head.get("key_id")))
+    if key is None:
+        raise VerificationError(f"{what}: signed with the untrusted key {head.get('key_id')!r}")
+    message = DOMAIN + canonical({k: v for k, v in head.items() if k != "signature"})
+    try:
+        key.verify(_b64url(str(head.get("signature", ""))), message)
+    except (InvalidSignature, ValueError):
+        raise VerificationError(f"{what}: the signature does not verify") from None
+
+
+def _questions(bundle: Mapping[str, Any]) -> list[Question]:
+    return [
+        Question(q["key"], q["method"], tuple(o["key"] for o in q["options"]), q.get("params", {}))
+        for q in bundle["consultation"]["questions"]
+    ]
+
+
+def _check_leaves(bundle: Mapping[str, Any], slug: str) -> PrefixRoots:
+    """Check leaf order, hashes and tracking codes; return the roots machine at the end."""
+    seen: dict[str, int] = {}
+    roots = PrefixRoots()
+    for position, leaf in enumerate(bundle["leaves"]):
+        if leaf.get("leaf_index") != position:
+            raise VerificationError(
+                f"leaf {position} is missing: the log lists leaf {leaf.get('leaf_index')} "
+                "in its place"
+            )
+        code = leaf["tracking_code"]
+        if code in seen:
+            raise VerificationError(
+                f"tracking code {code} appears twice (leaves {seen[code]} and {position})"
+            )
+        seen[code] = position
+        entry = {"consultation": slug, "tracking_code": code, "content": leaf["content"]}
+        if _leaf(canonical(entry)).hex() != leaf["leaf_hash"]:
+            raise VerificationError(f"leaf {position}: the content does not match its leaf hash")
+        roots.add(bytes.fromhex(leaf["leaf_hash"]))
+    return roots
+
+
+def _check_tree_heads(
+    bundle: Mapping[str, Any], slug: str, keys: Mapping[str, Ed25519PublicKey]
+) -> None:
+    """Check every head's signature and that it is a prefix of the final tree."""
+    leaves = bundle["leaves"]
+    heads = bundle["tree_heads"]
+    for head in heads:
+        _check_signature(head, keys, f"tree head of size {head.get('tree_size')}")
+        if head.get("consultation") != slug:
+            raise VerificationError(
+                f"tree head of size {head.get('tree_size')} belongs to {head.get('consultation')!r}"
+            )
+    by_size = {head["tree_size"]: head for head in heads}
+    if len(by_size) != len(heads) or [h["tree_size"] for h in heads] != sorted(by_size):
+        raise VerificationError("the tree heads are not in order of tree size, one per size")
+    roots = PrefixRoots()
+    for leaf in leaves:
+        roots.add(bytes.fromhex(leaf["leaf_hash"]))
+        head = by_size.pop(roots.size, None)
+        if head is None:
+            continue
+        if head["root_hash"] != roots.root().hex():
+            raise VerificationError(
+                f"tree head of size {roots.size} does not match the first {roots.size} leaves: "
+                "the log was rewritten after it was signed"
+            )
+        index = head.get("leaf_index")
+        if not isinstance(index, int) or not 0 <= index < roots.size:
+            raise VerificationError(f"tree head of size {roots.size} names no leaf of its tree")
+        if leaves[index]["leaf_hash"] != head["leaf_hash"]:
+            raise VerificationError(
+                f"tree head of size {roots.size}: leaf {index} is not the leaf it was issued for"
+            )
+    if by_size:
+        raise VerificationError(
+            f"tree head of size {min(by_size)} is larger than the log of {len(leaves)} leaves"
+        )
+
+
+def _check_ballots(bundle: Mapping[str, Any], questions: Sequence[Question]) -> None:
+    known = {q.key for q in questions}
+    for leaf in bundle["leaves"]:
+        content = leaf["content"]
+        if not isinstance(content, dict) or set(content) != known:
+            raise VerificationError(
+                f"leaf {leaf['leaf_index']}: the ballot does not answer exactly the questions "
+                f"{sorted(known)}"
+            )
+        for question in questions:
+            try:
+                check_answer(question, content[question.key])
+            except RecountError as exc:
+                raise VerificationError(
+                    f"leaf {leaf['leaf_index']}, question {question.key!r}: {exc}"
+                ) from None
+
+
+def _check_result(bundle: Mapping[str, Any], questions: Sequence[Question]) -> None:
+    published = {q["key"]: q for q in bundle["result"]["questions"]}
+    if list(published) != [q.key for q in questions]:
+        raise VerificationError("the result does not list exactly the consultation's questions")
+    eligible = bundle["turnout"]["eligible"]
+    turnout = bundle["result"].get("turnout", {})
+    if turnout.get("ballots") != len(bundle["leaves"]) or turnout.get("eligible") != eligible:
+        raise VerificationError(
+            f"the result states turnout {turnout}, the log holds {len(bundle['leaves'])} ballots "
+            f"of {eligible} eligible"
+        )
+    for question in questions:
+        try:
+            answers: Iterable[Any] = (leaf["content"][question.key] for leaf in bundle["leaves"])
+            counted = recount(question, answers, eligible)
+        except RecountError as exc:
+            raise VerificationError(str(exc)) from None
+        stated = published[question.key]
+        for part in ("winners", "ranking", "details"):
+            if counted[part] != stated.get(part):
+                raise VerificationError(
+                    f"question {question.key!r}: the recount gives {part} "
+                    f"{json.dumps(counted[part], ensure_ascii=False)}, the published result "
+                    f"says {json.dumps(stated.get(part), ensure_ascii=False)}"
+                )
+
+
+def _check_receipt(
+    receipt: Mapping[str, Any],
+    bundle: Mapping[str, Any],
+    keys: Mapping[str, Ed25519PublicKey],
+    name: str,
+) -> None:
+    _check_signature(receipt, keys, f"receipt {name}")
+    leaves = bundle["leaves"]
+    index, size = receipt.get("leaf_index"), receipt.get("tree_size")
+    if receipt.get("consultation") != bundle["consultation"]["id"]:
+        raise VerificationError(f"receipt {name} belongs to {receipt.get('consultation')!r}")
+    if not isinstance(index, int) or not isinstance(size, int) or not 0 <= index < size:
+        raise VerificationError(f"receipt {name}: malformed leaf index or tree size")
+    if size > len(leaves) or leaves[index]["leaf_hash"] != receipt.get("leaf_hash"):
+        raise VerificationError(
+            f"receipt {name}: the ballot {receipt.get('tracking_code')} is not in the log with "
+            "the leaf hash the receipt states"
+        )
+    roots = PrefixRoots()
+    for leaf in leaves[:size]:
+        roots.add(bytes.fromhex(leaf["leaf_hash"]))
+    if roots.root().hex() != receipt.get("root_hash"):
+        raise VerificationError(
+            f"receipt {name}: the log's first {size} leaves do not have the root it was signed for"
+        )
+
+
+def verify_bundle(
+    bundle: Mapping[str, Any],
+    receipts: Mapping[str, Mapping[str, Any]] | None = None,
+    expected_keys: Sequence[str] = (),
+) -> Report:
+    """Check everything the bundle claims; raise VerificationError at the first failure."""
+    if bundle.get("format") != FORMAT:
+        raise VerificationError(f"unknown bundle format {bundle.get('format')!r}")
+    try:
+        slug = bundle["consultation"]["id"]
+        keys = _keys(bundle, expected_keys)
+        _check_tree_heads(bundle, slug, keys)
+        roots = _check_leaves(bundle, slug)
+        if bundle["tree_size"] != roots.size or bundle["root_hash"] != roots.root().hex():
+            raise VerificationError(
+                f"the {roots.size} leaves have the root {roots.root().hex()}, the bundle states "
+                f"{bundle['tree_size']} leaves with root {bundle['root_hash']}"
+            )
+        marks = bundle["turnout"]["participation_marks"]
+        if marks != roots.size:
+            raise VerificationError(
+                f"{roots.size} ballots but {marks} participation marks: "
+                "every voter marked must have exactly one ballot"
+            )
+        questions = _questions(bundle)
+        for question in questions:
+            try:
+                recount_for(question)
+            except RecountError as exc:
+                raise VerificationError(str(exc)) from None
+        _check_ballots(bundle, questions)
+        _check_result(bundle, questions)
+        for name, receipt in (receipts or {}).items():
+            _check_receipt(receipt, bundle, keys, name)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise VerificationError(f"the bundle is malformed: {exc!r}") from None
+    return Report(slug, roots.size, len(bundle["tree_heads"]), len(receipts or {}))
+
+
+def _load(path: str) -> Any:
+    try:
+        return json.loads(Path(path).read_bytes())
+    except (OSError, ValueError) as exc:
+        raise VerificationError(f"{path}: cannot be read as JSON ({exc})") from None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the verifier from the command line; return the exit status."""
+    parser = argparse.ArgumentParser(
+        prog="python -m ballots.verify", description="Verify a Bürgervotum bundle."
+    )
+    parser.add_argument("bundle", help="the bundle file (GET /api/v1/consultations/<id>/bundle)")
+    parser.add_argument(
+        "--receipt", action="append", default=[], help="a receipt to check (repeatable)"
+    )
+    parser.add_argument(
+        "--expect-key",
+        action="append",
+        default=[],
+        metavar="KEY_ID",
+        help="trust only this signing key (repeatable; get its id from the city, not the bundle)",
+    )
+    args = parser.parse_args(argv)
+    try:
+        bundle = _load(args.bundle)
+        receipts = {path: _load(path) for path in args.receipt}
+        report = verify_bundle(bundle, receipts, args.expect_key)
+    except VerificationError as exc:
+        print(f"FAILED: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"OK: {report.consultation}: {report.ballots} ballots, {report.tree_heads} signed tree "
+        f"heads and {report.receipts} receipts verified; the recount equals the published result."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,131 @@
+"""The standalone verifier: every vector fails with its own message, the valid one passes."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ballots.recount import Question, recount
+from ballots.verify import VerificationError, verify_bundle
+from results.methods import count
+from tests.vectors import generate
+
+ROOT = Path(__file__).resolve().parents[2]
+VECTORS = ROOT / "tests" / "vectors"
+
+EXPECTED = {
+    "invalid-flipped-content.json": "leaf 7: the content does not match its leaf hash",
+    "invalid-dropped-ballot.json": "23 ballots but 24 participation marks",
+    "invalid-duplicated-ballot.json": "appears twice (leaves 3 and 24)",
+    "invalid-rewritten-tree-head.json": "tree head of size 5 does not match the first 5 leaves",
+    "invalid-forged-signature.json": "tree head of size 10: the signature does not verify",
+    "invalid-changed-result.json": "question 'nutzung': the recount gives details",
+    "invalid-too-many-choices.json": "leaf 4, question 'projekte': 3 options marked, at most 2",
+    "invalid-unknown-method.json": "the method 'schulze', which this verifier does not know",
+}
+
+
+def load(name: str) -> dict:
+    return json.loads((VECTORS / name).read_text(encoding="utf-8"))
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ballots.verify", *args], cwd=ROOT, capture_output=True, text=True
+    )
+
+
+def test_the_shipped_vectors_are_what_the_generator_writes():
+    vectors = generate.vectors()
+    assert sorted(vectors) == sorted(p.name for p in VECTORS.glob("*.json"))
+    assert set(EXPECTED) == {name for name in vectors if name.startswith("invalid-")}
+    for name, data in vectors.items():
+        assert (VECTORS / name).read_text(encoding="utf-8") == generate.render(data), name
+    assert len(vectors["valid.json"]["leaves"]) >= 20
+
+
+def test_the_valid_bundle_passes_on_the_command_line():
+    done = run(str(VECTORS / "valid.json"))
+    assert done.returncode == 0, done.stderr
+    assert "24 ballots, 24 signed tree heads" in done.stdout
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_mutation_fails_with_its_own_message(name):
+    with pytest.raises(VerificationError) as failed:
+        verify_bundle(load(name))
+    assert EXPECTED[name] in str(failed.value)
+    # No other vector's message fits this failure.
+    assert [n for n, m in EXPECTED.items() if m in str(failed.value)] == [name]
+
+
+def test_a_failure_exits_1_naming_it():
+    done = run(str(VECTORS / "invalid-forged-signature.json"))
+    assert done.returncode == 1
+    assert done.stderr.startswith("FAILED: tree head of size 10")
+
+
+def test_receipts_and_expected_keys(tmp_path):
+    valid = load("valid.json")
+    receipt = valid["tree_heads"][3]
+    path = tmp_path / "quittung.json"
+    path.write_text(json.dumps(receipt))
+    key_id = valid["keys"][0]["key_id"]
+    ok = run(str(VECTORS / "valid.json"), "--receipt", str(path), "--expect-key", key_id)
+    assert ok.returncode == 0 and "1 receipts" in ok.stdout
+    other = run(str(VECTORS / "valid.json"), "--expect-key", "ab" * 32)
+    assert other.returncode == 1 and "expected key" in other.stderr
+    # The holder of the last receipt finds out what the dropped-ballot bundle hides.
+    last = tmp_path / "last.json"
+    last.write_text(json.dumps(valid["tree_heads"][-1]))
+    dropped = load("invalid-dropped-ballot.json")
+    dropped["turnout"]["participation_marks"] = 23
+    with pytest.raises(VerificationError, match="is not in the log"):
+        verify_bundle(dropped, {"last.json": json.loads(last.read_text())})
+
+
+def test_the_verifier_loads_nothing_of_the_web_app():
+    check = (
+        "import sys, ballots.verify; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in "
+        "('flask', 'sqlmodel', 'sqlalchemy', 'results', 'voting', 'werkzeug') "
+        "or m in ('ballots.merkle', 'ballots.canonical', 'ballots.content', 'ballots.receipts')]; "
+        "assert not bad, bad"
+    )
+    subprocess.run([sys.executable, "-c", check], cwd=ROOT, check=True)
+
+
+YES_NO = Question("q", "yes_no", ("yes", "no", "abstain"), {"quorum": "rlp_buergerentscheid"})
+SINGLE = Question("q", "single", ("a", "b", "c"))
+APPROVAL = Question("q", "approval", ("a", "b", "c", "d"), {"max_choices": 3})
+
+
+def approval_answers() -> st.SearchStrategy:
+    subsets = st.sets(st.sampled_from(APPROVAL.options), min_size=1, max_size=3)
+    return st.one_of(st.none(), subsets.map(lambda s: [o for o in APPROVAL.options if o in s]))
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.one_of(st.none(), st.sampled_from(YES_NO.options))),
+    st.lists(st.one_of(st.none(), st.sampled_from(SINGLE.options))),
+    st.lists(approval_answers()),
+    st.integers(1, 400),
+)
+def test_the_recount_agrees_with_the_web_apps_counting(yes_no, single, approval, eligible):
+    # Two implementations written apart must agree on every input.
+    for question, answers, params in (
+        (YES_NO, yes_no, {"quorum": "rlp_buergerentscheid", "eligible": eligible}),
+        (SINGLE, single, {}),
+        (APPROVAL, approval, {"max_choices": 3}),
+    ):
+        outcome = count(question.method, question.options, answers, **params)
+        assert recount(question, answers, eligible) == {
+            "winners": outcome.winners,
+            "ranking": outcome.ranking,
+            "details": outcome.details,
+        }

@@ -1,0 +1,229 @@
+"""Write the verifier's test vectors: python -m tests.vectors.generate.
+
+The bundles are built with the web app's own log, receipt and counting code, from
+a fixed key and fixed ballots, so the files come out byte for byte the same on
+every run (tests/unit/test_verify.py checks that). Each invalid-*.json is the
+valid bundle with one thing done wrong, as a dishonest server might.
+"""
+
+import copy
+import hashlib
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from ballots import merkle
+from ballots.canonical import canonical_json
+from ballots.receipts import Signer, b64url_encode, sign_receipt
+from results.methods import count
+from voting.codes import ALPHABET, format_code
+
+HERE = Path(__file__).resolve().parent
+SLUG = "teststadt-2027"
+ELIGIBLE = 60
+SIGNER = Signer(Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"test vectors").digest()))
+OTHER = Signer(Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"someone else").digest()))
+QUESTIONS: list[dict[str, Any]] = [
+    {
+        "key": "brunnen",
+        "text": "Soll der Brunnen saniert werden?",
+        "method": "yes_no",
+        "params": {"quorum": "rlp_buergerentscheid"},
+        "options": [
+            {"key": "yes", "label": "Ja"},
+            {"key": "no", "label": "Nein"},
+            {"key": "abstain", "label": "Enthaltung"},
+        ],
+    },
+    {
+        "key": "nutzung",
+        "text": "Welche Nutzung wünschen Sie?",
+        "method": "single",
+        "params": {},
+        "options": [
+            {"key": "garten", "label": "Gemeinschaftsgarten"},
+            {"key": "spielplatz", "label": "Spielplatz"},
+            {"key": "parken", "label": "Parkplätze"},
+        ],
+    },
+    {
+        "key": "projekte",
+        "text": "Welche Projekte? Bis zu 2.",
+        "method": "approval",
+        "params": {"max_choices": 2},
+        "options": [
+            {"key": "baeume", "label": "Bäume"},
+            {"key": "baenke", "label": "Bänke"},
+            {"key": "licht", "label": "Licht"},
+        ],
+    },
+]
+
+
+def ballots(n: int = 24) -> list[tuple[str, dict[str, Any]]]:
+    """Return n (tracking code, content) pairs drawn from a fixed seed."""
+    rng = random.Random(2027)
+    result = []
+    for _ in range(n):
+        code = format_code("".join(rng.choice(ALPHABET) for _ in range(12)))
+        projects = [o for o in ("baeume", "baenke", "licht") if rng.random() < 0.4][:2]
+        content = {
+            "brunnen": rng.choice(["yes", "yes", "no", "abstain", None]),
+            "nutzung": rng.choice(["garten", "spielplatz", "parken", None]),
+            "projekte": projects or None,
+        }
+        result.append((code, content))
+    return result
+
+
+def result_of(contents: list[dict[str, Any]], questions: list[dict[str, Any]]) -> dict[str, Any]:
+    """Count with the web app's methods, in the shape the app publishes."""
+    published = []
+    for q in questions:
+        params = dict(q["params"])
+        if q["method"] == "yes_no" and params.get("quorum", "none") != "none":
+            params["eligible"] = ELIGIBLE
+        options = [o["key"] for o in q["options"]]
+        outcome = count(q["method"], options, (c[q["key"]] for c in contents), **params)
+        published.append(
+            {
+                "key": q["key"],
+                "text": q["text"],
+                "method": q["method"],
+                "options": q["options"],
+                "winners": outcome.winners,
+                "ranking": outcome.ranking,
+                "details": outcome.details,
+            }
+        )
+    return {
+        "consultation": SLUG,
+        "published_at": "2027-03-30T09:00:00Z",
+        "turnout": {"eligible": ELIGIBLE, "ballots": len(contents)},
+        "questions": published,
+    }
+
+
+def bundle(
+    entries: list[tuple[str, dict[str, Any]]],
+    questions: list[dict[str, Any]] = QUESTIONS,
+    result: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Return the bundle a server would publish after logging ``entries`` in order."""
+    leaves, heads, frontier = [], [], []
+    for index, (code, content) in enumerate(entries):
+        entry = {"consultation": SLUG, "tracking_code": code, "content": content}
+        leaf = merkle.leaf_hash(canonical_json(entry))
+        frontier = merkle.append(frontier, index, leaf)
+        leaves.append(
+            {
+                "leaf_index": index,
+                "tracking_code": code,
+                "leaf_hash": leaf.hex(),
+                "content": content,
+            }
+        )
+        fields = {
+            "consultation": SLUG,
+            "tracking_code": code,
+            "leaf_index": index,
+            "leaf_hash": leaf.hex(),
+            "tree_size": index + 1,
+            "root_hash": merkle.frontier_root(frontier).hex(),
+            "issued_at": f"2027-03-{2 + index // 10:02d}T{8 + index % 10:02d}:00:00Z",
+        }
+        heads.append(sign_receipt(fields, SIGNER))
+    return {
+        "format": "buergervotum-bundle/v1",
+        "consultation": {
+            "id": SLUG,
+            "title": "Zukunft des Stadtparks",
+            "kind": "binding",
+            "opens_at": "2027-03-01T07:00:00Z",
+            "closes_at": "2027-03-29T16:00:00Z",
+            "questions": questions,
+        },
+        "keys": [
+            {
+                "key_id": SIGNER.key_id,
+                "algorithm": "Ed25519",
+                "public_key": b64url_encode(SIGNER.public_raw),
+                "created_at": "2027-02-01T10:00:00Z",
+            }
+        ],
+        "tree_size": len(leaves),
+        "root_hash": merkle.frontier_root(frontier).hex(),
+        "leaves": leaves,
+        "tree_heads": heads,
+        "turnout": {"eligible": ELIGIBLE, "participation_marks": len(leaves)},
+        "result": result or result_of([c for _, c in entries], questions),
+    }
+
+
+def _flip(text: str) -> str:
+    return text[:-1] + chr(ord(text[-1]) ^ 1)
+
+
+def vectors() -> dict[str, dict[str, Any]]:
+    """Return every vector by file name."""
+    entries = ballots()
+    valid = bundle(entries)
+    out = {"valid.json": valid}
+
+    flipped = copy.deepcopy(valid)
+    flipped["leaves"][7]["content"]["nutzung"] = _flip(str(entries[7][1]["nutzung"] or "garten"))
+    out["invalid-flipped-content.json"] = flipped
+
+    # The last ballot and its receipt vanish; log, root and result are made to fit.
+    dropped = bundle(entries[:-1])
+    dropped["turnout"]["participation_marks"] = len(entries)
+    out["invalid-dropped-ballot.json"] = dropped
+
+    # A copy of ballot 3 is appended, logged, signed and counted.
+    out["invalid-duplicated-ballot.json"] = bundle([*entries, entries[3]])
+
+    rewritten = copy.deepcopy(valid)
+    head = {k: v for k, v in rewritten["tree_heads"][4].items() if k not in ("v", "key_id")}
+    del head["signature"]
+    head["root_hash"] = merkle.root([merkle.leaf_hash(b"another history")] * 5).hex()
+    rewritten["tree_heads"][4] = sign_receipt(head, SIGNER)
+    out["invalid-rewritten-tree-head.json"] = rewritten
+
+    forged = copy.deepcopy(valid)
+    head = {k: v for k, v in forged["tree_heads"][9].items() if k != "signature"}
+    forged["tree_heads"][9] = {**head, "signature": sign_receipt(head, OTHER)["signature"]}
+    out["invalid-forged-signature.json"] = forged
+
+    changed = copy.deepcopy(valid)
+    counts = changed["result"]["questions"][1]["details"]["counts"]
+    counts["parken"] += 1
+    counts["garten"] -= 1
+    out["invalid-changed-result.json"] = changed
+
+    overfull = [(code, dict(content)) for code, content in entries]
+    overfull[4][1]["projekte"] = ["baeume", "baenke", "licht"]
+    out["invalid-too-many-choices.json"] = bundle(overfull, result=valid["result"])
+
+    unknown = copy.deepcopy(QUESTIONS)
+    unknown[1] = {**unknown[1], "method": "schulze"}
+    out["invalid-unknown-method.json"] = bundle(entries, unknown, result=valid["result"])
+    return out
+
+
+def render(data: dict[str, Any]) -> str:
+    """Return a vector file's text."""
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def main() -> None:
+    """Write every vector next to this file."""
+    for name, data in vectors().items():
+        (HERE / name).write_text(render(data), encoding="utf-8")
+        print(f"wrote tests/vectors/{name}")
+
+
+if __name__ == "__main__":
+    main()
