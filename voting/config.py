@@ -28,6 +28,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "CODE_GUESS_LIMIT": "20 per hour",
         # Where the rate limiter counts: memory:// per process, or redis://127.0.0.1:6379.
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Reverse proxies in front of the app whose X-Forwarded-For is trusted (0: none).
+        "TRUSTED_PROXIES": 0,
     }
 
 

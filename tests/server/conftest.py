@@ -41,6 +41,7 @@ class Server:
     signing_key_path: Path
     instance: Path
     port: int = field(default_factory=free_port)
+    settings: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -51,6 +52,7 @@ class Server:
             "VOTING_PSEUDONYM_KEY": PSEUDONYM_KEY,
             "VOTING_DATABASE_URL": self.database_url,
             "VOTING_SIGNING_KEY_PATH": str(self.signing_key_path),
+            **self.settings,
         }
         command = [
             sys.executable, "-m", "gunicorn", "--preload", "--workers", "2",

@@ -7,9 +7,13 @@ import sys
 from pathlib import Path
 
 from ballots import merkle
+from ballots.verify import verify_bundle
 from results.services import publish_result, tally_consultation
 from tests.conftest import csrf_token, make_open_consultation
 from tests.views.test_voting import receipt_from, vote
+from voting import create_app
+from voting.codes import generate_code
+from voting.db import EXTENSION_KEY as ENGINE
 from voting.models import Consultation
 from voting.services.consultations import transition
 
@@ -160,3 +164,48 @@ def test_code_guessing_locks_out_one_address_for_one_consultation(app, client, s
     log = client.get(f"/api/v1/consultations/{consultation.slug}/log").get_json()
     assert log["tree_size"] == 2  # the locked-out request stored nothing
     assert vote(client, other, other.codes[0]).status_code == 200
+
+
+def test_old_receipts_still_verify_after_the_key_is_rotated(
+    app, client, session, open_consultation, tmp_path
+):
+    before = cast(client, open_consultation, 1)[0]
+    runner = app.test_cli_runner()
+    new_path = tmp_path / "neuer-schluessel.pem"
+    app.config["SIGNING_KEY_PATH"] = str(new_path)
+    result = runner.invoke(args=["keys", "generate"])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(args=["keys", "generate"]).exit_code != 0  # never overwritten
+    app.extensions.pop("buergervotum.signer")  # as after a restart: load the new key
+    after = vote(client, open_consultation, open_consultation.codes[1])
+    after = receipt_from(after.get_data(as_text=True))
+    assert before["key_id"] != after["key_id"]
+    keys = [k["key_id"] for k in client.get("/keys.json").get_json()["keys"]]
+    assert keys == [before["key_id"], after["key_id"]]
+    for receipt in (before, after):
+        check = client.post("/api/v1/receipts/verify", json=receipt).get_json()
+        assert check["signature_valid"] and check["included"]
+    publish(session, open_consultation)
+    bundle = json.loads(client.get(f"/api/v1/consultations/{open_consultation.slug}/bundle").data)
+    assert verify_bundle(bundle, {"before": before, "after": after}).ballots == 2
+
+
+def test_behind_a_proxy_each_forwarded_client_has_its_own_limit(app, session, open_consultation):
+    proxied = create_app(
+        {
+            **app.config,
+            "TRUSTED_PROXIES": 1,
+            "CODE_GUESS_LIMIT": "1 per hour",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    client = proxied.test_client()
+
+    def guess(address: str) -> int:
+        url = f"/consultations/{open_consultation.slug}/vote"
+        data = {"code": generate_code()}
+        return client.post(url, data=data, headers={"X-Forwarded-For": address}).status_code
+
+    assert [guess("198.51.100.1"), guess("198.51.100.1")] == [403, 429]
+    assert guess("198.51.100.2") == 403
+    proxied.extensions[ENGINE].dispose()
