@@ -83,3 +83,16 @@ def test_proofs_outside_the_tree_are_refused():
         raise AssertionError("a proof outside the tree was given")
     assert not merkle.verify_inclusion(hashes[0], 5, 5, [], merkle.root(hashes))
     assert not merkle.verify_consistency(6, 5, b"", b"", [])
+
+
+def test_the_log_core_loads_without_web_or_database_code():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    check = (
+        "import sys, ballots.merkle, ballots.receipts, ballots.recount; "
+        "assert not {'flask', 'sqlmodel', 'sqlalchemy'} & set(sys.modules)"
+    )
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run([sys.executable, "-c", check], cwd=root, check=True)

@@ -133,7 +133,7 @@ def bundle(
             "leaf_hash": leaf.hex(),
             "tree_size": index + 1,
             "root_hash": merkle.frontier_root(frontier).hex(),
-            "issued_at": f"2027-03-{2 + index // 10:02d}T{8 + index % 10:02d}:00:00Z",
+            "issued_at": f"2027-03-{2 + index // 240 % 27:02d}T{index // 10 % 24:02d}:00:00Z",
         }
         heads.append(sign_receipt(fields, SIGNER))
     return {
