@@ -24,6 +24,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # Districts and age bands with fewer ballots show no figures (ballot secrecy).
+        "MIN_DISTRICT_BALLOTS": 10,
     }
 
 

@@ -31,6 +31,31 @@ class _Unresolved(Exception):
         self.tied = tied
 
 
+# Floats only sort out which projects can be cheapest: every project within this relative
+# distance of the cheapest one is priced exactly before one is chosen.
+TOLERANCE = 1e-9
+
+
+def _cap(cost: Any, groups: list[int], money: Sequence[Any], sizes: Sequence[int]) -> Any:
+    """Return the payment cap per supporter (rho x cost), or None if they cannot pay.
+
+    Supporters with less money than the cap pay all they have; the rest pay the cap.
+    Works on exact fractions (pass `cost` as a Fraction) and, as an estimate, on floats.
+    """
+    if sum(money[g] * sizes[g] for g in groups) < cost:
+        return None
+    paid, paying, active = 0, sum(sizes[g] for g in groups), groups
+    while paying:
+        cap = (cost - paid) / paying
+        poor = [g for g in active if money[g] < cap]
+        if not poor:
+            return cap
+        paid += sum(money[g] * sizes[g] for g in poor)
+        paying -= sum(sizes[g] for g in poor)
+        active = [g for g in active if money[g] >= cap]
+    return None  # only floats get here: all money spent, within rounding of the cost
+
+
 def equal_shares(
     options: Sequence[str],
     groups: Sequence[tuple[tuple[str, ...], int]],
@@ -51,60 +76,61 @@ def equal_shares(
             supporters[option].append(g)
     sizes = [n for _chosen, n in groups]
     money = [share] * len(groups)
+    estimate = [float(share)] * len(groups)
     funded: list[str] = []
 
-    def price(option: str) -> Fraction | None:
-        """Return the payment cap per supporter (rho x cost), or None if unaffordable."""
+    def rough(option: str) -> float | None:
         cost = costs[option]
-        ordered = sorted(supporters[option], key=money.__getitem__)
-        paying = sum(sizes[g] for g in ordered)
-        if not paying or sum(money[g] * sizes[g] for g in ordered) < cost:
-            return None
-        paid = Fraction(0)
-        for g in ordered:
-            cap = (cost - paid) / paying
-            if cap <= money[g]:
-                return cap
-            paid += money[g] * sizes[g]
-            paying -= sizes[g]
-        return None  # unreachable: affordability was checked
+        cap = _cap(cost * (1 - TOLERANCE), supporters[option], estimate, sizes)
+        return None if cap is None else cap / cost
 
-    # rho only grows as money is spent, so a value computed in an earlier round is a lower
-    # bound: only the projects at the top of the heap need computing anew each round.
-    heap: list[tuple[Fraction, int, str]] = []
+    # rho only grows as money is spent, so a value from an earlier round is a lower bound:
+    # each round only the projects at the top of the heap are priced anew.
+    heap: list[tuple[float, int, str]] = []
     for option in options:
-        cap = price(option)
-        if cap is not None:
-            heap.append((cap / costs[option], 0, option))
+        rho = rough(option)
+        if rho is not None:
+            heap.append((rho, 0, option))
     heapq.heapify(heap)
-    round_no = 0
     while heap:
-        round_no += 1
-        best: Fraction | None = None
-        tied: list[tuple[str, Fraction]] = []
-        while heap and (best is None or heap[0][0] <= best):
-            rho, computed, option = heapq.heappop(heap)
-            if computed < round_no - 1:
-                cap = price(option)
-                if cap is None:
-                    continue
-                fresh = cap / costs[option]
-                if fresh != rho:
-                    heapq.heappush(heap, (fresh, round_no - 1, option))
-                    continue
-            cap = rho * costs[option]
-            if best is None or rho < best:
-                best = rho
-            tied.append((option, cap))
-        if not tied:
+        version = len(funded)
+        while heap and heap[0][1] != version:
+            _old, _v, option = heapq.heappop(heap)
+            rho = rough(option)
+            if rho is not None:
+                heapq.heappush(heap, (rho, version, option))
+        if not heap:
             break
-        choice = _break_tie([o for o, _ in tied], votes, lot_seed, lots)
-        for option, _cap in tied:
+        limit = heap[0][0] * (1 + TOLERANCE) + TOLERANCE * 1e-9
+        near: list[str] = []
+        while heap and heap[0][0] <= limit:
+            _rho, computed, option = heapq.heappop(heap)
+            if computed != version:
+                rho = rough(option)
+                if rho is None:
+                    continue
+                if rho > limit:
+                    heapq.heappush(heap, (rho, version, option))
+                    continue
+            near.append(option)
+        exact = {}
+        for option in near:
+            cap = _cap(Fraction(costs[option]), supporters[option], money, sizes)
+            if cap is not None:
+                exact[option] = cap
+        if not exact:
+            continue
+        best = min(cap / costs[o] for o, cap in exact.items())
+        tied = [o for o in near if o in exact and exact[o] / costs[o] == best]
+        choice = _break_tie(tied, votes, lot_seed, lots)
+        for option in exact:
             if option != choice:
-                heapq.heappush(heap, (best, round_no - 1, option))
-        cap = dict(tied)[choice]
+                rho = rough(option)
+                if rho is not None:
+                    heapq.heappush(heap, (rho, version, option))
         for g in supporters[choice]:
-            money[g] -= min(money[g], cap)
+            money[g] -= min(money[g], exact[choice])
+            estimate[g] = float(money[g])
         funded.append(choice)
     return funded
 
