@@ -9,8 +9,23 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-# The ballot shape each counting method reads.
-METHOD_SHAPES = {"yes_no": "choice", "single": "choice", "approval": "approval"}
+# The ballot shape each counting method reads: "choice" is one option key, "approval" a list of
+# keys, "ranking" a list of keys best first (possibly truncated: unranked options come last,
+# equal among themselves), "grades" an object option key -> grade, 0 the worst grade of the
+# question's scale `params["grades"]` (options left ungraded get the worst grade when counted).
+METHOD_SHAPES = {
+    "yes_no": "choice",
+    "single": "choice",
+    "approval": "approval",
+    "pb_greedy": "approval",
+    "pb_equal_shares": "approval",
+    "borda": "ranking",
+    "schulze": "ranking",
+    "irv": "ranking",
+    "stv": "ranking",
+    "majority_judgment": "grades",
+    "score": "grades",
+}
 
 
 @dataclass(frozen=True)
@@ -27,7 +42,7 @@ class BallotError(ValueError):
     """An answer that does not fit its question.
 
     ``problem`` is one of "unknown_option", "too_many", "too_few", "duplicate",
-    "wrong_type", "unknown_question"; ``limit`` gives the bound where one applies.
+    "wrong_type", "unknown_question", "off_scale"; ``limit`` gives the bound where one applies.
     """
 
     def __init__(self, question: str, problem: str, limit: int | None = None) -> None:
@@ -46,14 +61,17 @@ class BallotError(ValueError):
             "duplicate": "marks an option more than once",
             "wrong_type": "has the wrong form for this question",
             "unknown_question": "belongs to a question this ballot does not have",
+            "off_scale": f"gives a grade outside the scale 0 to {self.limit}",
         }[self.problem]
 
 
 def check_answer(spec: BallotQuestion, answer: Any) -> Any:
     """Return the canonical form of one answer, or raise BallotError."""
-    if answer is None or answer == "" or answer == []:
+    if answer is None or answer == "" or answer == [] or answer == {}:
         return None
     shape = METHOD_SHAPES[spec.method]
+    if shape == "grades":
+        return _check_grades(spec, answer)
     if shape == "choice":
         if not isinstance(answer, str):
             raise BallotError(spec.key, "wrong_type")
@@ -69,6 +87,10 @@ def check_answer(spec: BallotQuestion, answer: Any) -> Any:
         raise BallotError(spec.key, "duplicate")
     if not chosen <= set(spec.options):
         raise BallotError(spec.key, "unknown_option")
+    if shape == "ranking":
+        if isinstance(answer, set | frozenset):
+            raise BallotError(spec.key, "wrong_type")  # a set has no order
+        return list(answer)
     max_choices = spec.params.get("max_choices")
     if max_choices is not None and len(chosen) > max_choices:
         raise BallotError(spec.key, "too_many", max_choices)
@@ -77,6 +99,27 @@ def check_answer(spec: BallotQuestion, answer: Any) -> Any:
         raise BallotError(spec.key, "too_few", min_choices)
     # Ballot order of options, so equal choices always have equal bytes.
     return [option for option in spec.options if option in chosen]
+
+
+def grade_scale(spec: BallotQuestion) -> int:
+    """Return the best grade of a graded question (grades run from 0 to it)."""
+    return len(spec.params.get("grades") or ()) - 1
+
+
+def _check_grades(spec: BallotQuestion, answer: Any) -> dict[str, int] | None:
+    if not isinstance(answer, Mapping) or not all(isinstance(k, str) for k in answer):
+        raise BallotError(spec.key, "wrong_type")
+    if not set(answer) <= set(spec.options):
+        raise BallotError(spec.key, "unknown_option")
+    best = grade_scale(spec)
+    for grade in answer.values():
+        # bool is an int in Python, but true/false is no grade.
+        if not isinstance(grade, int) or isinstance(grade, bool):
+            raise BallotError(spec.key, "wrong_type")
+        if not 0 <= grade <= best:
+            raise BallotError(spec.key, "off_scale", best)
+    # Ballot order of options, so equal grades always have equal bytes.
+    return {option: answer[option] for option in spec.options if option in answer} or None
 
 
 def build_content(

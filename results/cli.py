@@ -1,7 +1,7 @@
 """`flask results …`: tally and publish from the command line."""
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from results.services import publish_result, tally_consultation
@@ -19,7 +19,12 @@ def tally_command(slug: str, actor: str) -> None:
     with session_scope() as session:
         consultation = consultation_or_fail(session, slug)
         try:
-            result = tally_consultation(session=session, consultation=consultation, actor=actor)
+            result = tally_consultation(
+                session=session,
+                consultation=consultation,
+                actor=actor,
+                min_district_ballots=int(current_app.config["MIN_DISTRICT_BALLOTS"]),
+            )
         except ConsultationError as exc:
             raise click.ClickException(str(exc)) from exc
         click.echo(f"Tallied {slug}: {result.data['turnout']['ballots']} ballots.")

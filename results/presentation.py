@@ -1,127 +1,230 @@
-"""The figures shown for one question: the chart, its alt text and the table share them."""
+"""What is shown for one question: the outcome in words, a chart, its alt text and the table.
 
-from dataclasses import dataclass
+All four come from one QuestionFigures, so the words, the picture and the numbers agree.
+"""
+
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
+from matplotlib.figure import Figure
 
-from results.charts import alt_text, bar_chart, render_png, render_svg
-from results.numbers import format_int, format_percent
+from results import charts
+from results.figures import (
+    QuestionFigures,
+    bar_figure,
+    fmt_int,
+    fmt_money,
+    fmt_pct,
+    locale_code,
+    option_names,
+    with_ties,
+)
+from results.figures_ranked import (
+    borda_figures,
+    graded_figures,
+    irv_figures,
+    schulze_figures,
+    stv_figures,
+)
+
+__all__ = [
+    "QuestionFigures",
+    "chart_bytes",
+    "figures",
+    "inline_svg",
+    "locale_code",
+    "turnout_figures",
+]
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
-@dataclass(frozen=True)
-class QuestionFigures:
-    """Labels, counts and the percentage base of one question's result."""
+def _yes_no(q: dict[str, Any], labels: dict[str, str]) -> QuestionFigures:
+    d = q["details"]
+    counts, base = d["counts"], d["valid"]
+    yes, no = counts["yes"], counts["no"]
+    summary = {
+        "accepted": _("Accepted: %(percent)s yes", percent=fmt_pct(yes, base)),
+        "rejected": _("Rejected: %(percent)s no", percent=fmt_pct(no, base)),
+        "tie": _("Tie: the proposal is not accepted"),
+        "not_decided": _("Not decided: the majority did not reach the quorum"),
+    }[d["decision"]]
+    line = None
+    if "quorum" in d:
+        quorum = d["quorum"]
+        required = fmt_int(quorum["required"])
+        if quorum["reached"]:
+            summary += "; " + _("quorum of 15 %% reached (%(votes)s votes)", votes=required)
+        else:
+            summary += "; " + _("quorum of 15 %% not reached (%(votes)s votes)", votes=required)
+        line = (quorum["required"], _("Quorum: %(votes)s", votes=required))
+    base_label = _(
+        "Percent of valid yes/no votes (%(base)s); abstentions: %(abstain)s",
+        base=fmt_int(base),
+        abstain=fmt_int(counts["abstain"]),
+    )
+    names = [_("Yes"), _("No")]
+    return QuestionFigures(
+        q["key"],
+        q["text"],
+        q["method"],
+        summary,
+        base_label,
+        [_("Answer"), _("Votes"), _("Share")],
+        [[names[0], fmt_int(yes), fmt_pct(yes, base)], [names[1], fmt_int(no), fmt_pct(no, base)]],
+        bar_figure(q, names, [yes, no], base, base_label, sort=False, line=line),
+    )
 
-    key: str
-    title: str
-    method: str
-    labels: list[str]
-    counts: list[int]
-    base: int
-    base_label: str
-    sort: bool
-    summary: str
 
-    def rows(self, locale: str) -> list[tuple[str, str, str]]:
-        """Return the table rows: label, count and percentage, formatted."""
-        return [
-            (label, format_int(count, locale), format_percent(count, self.base, locale))
-            for label, count in zip(self.labels, self.counts, strict=True)
-        ]
+def _plurality(q: dict[str, Any], labels: dict[str, str]) -> QuestionFigures:
+    d = q["details"]
+    keys = list(d["counts"])
+    counts = [d["counts"][k] for k in keys]
+    if q["method"] == "approval":
+        base = d["ballots"]
+        base_label = _(
+            "Percent of ballots that chose at least one option (%(base)s); several choices allowed",
+            base=fmt_int(base),
+        )
+    else:
+        base = d["valid"]
+        base_label = _("Percent of valid votes (%(base)s)", base=fmt_int(base))
+    winners = q["winners"]
+    summary = (
+        _("Most votes: %(options)s", options=option_names(labels, winners))
+        if winners
+        else _("No votes")
+    )
+    rows = sorted(zip(keys, counts, strict=False), key=lambda kc: -kc[1])
+    return QuestionFigures(
+        q["key"],
+        q["text"],
+        q["method"],
+        with_ties(summary, d, labels),
+        base_label,
+        [_("Option"), _("Votes"), _("Share")],
+        [[labels[k], fmt_int(n), fmt_pct(n, base)] for k, n in rows],
+        bar_figure(q, [labels[k] for k in keys], counts, base, base_label),
+    )
 
 
-def locale_code() -> str:
-    """Return the language of the current request ("de" or "en")."""
-    return str(get_locale() or "de")[:2]
+def _budget(q: dict[str, Any], labels: dict[str, str]) -> QuestionFigures:
+    d = q["details"]
+    keys = [o["key"] for o in q["options"]]
+    funded = set(d["funded"])
+    summary = _(
+        "Funded: %(funded)s of %(projects)s projects, %(spent)s of %(budget)s",
+        funded=len(d["funded"]),
+        projects=len(keys),
+        spent=fmt_money(d["spent"]),
+        budget=fmt_money(d["budget"]),
+    )
+    base_label = _(
+        "Approvals of %(ballots)s ballots; funded projects hatched", ballots=fmt_int(d["ballots"])
+    )
+    order = sorted(keys, key=lambda k: (k not in funded, -d["votes"][k]))
+    return QuestionFigures(
+        q["key"],
+        q["text"],
+        q["method"],
+        with_ties(summary, d, labels),
+        base_label,
+        [_("Project"), _("Votes"), _("Cost"), _("Funded")],
+        [
+            [
+                labels[k],
+                fmt_int(d["votes"][k]),
+                fmt_money(d["costs"][k]),
+                _("yes") if k in funded else _("no"),
+            ]
+            for k in order
+        ],
+        bar_figure(
+            q,
+            [labels[k] + (" ✓" if k in funded else "") for k in keys],
+            [d["votes"][k] for k in keys],
+            d["ballots"],
+            base_label,
+            marked=[k in funded for k in keys],
+        ),
+    )
+
+
+BUILDERS = {
+    "yes_no": _yes_no,
+    "single": _plurality,
+    "approval": _plurality,
+    "borda": borda_figures,
+    "schulze": schulze_figures,
+    "irv": irv_figures,
+    "stv": stv_figures,
+    "majority_judgment": graded_figures,
+    "score": graded_figures,
+    "pb_greedy": _budget,
+    "pb_equal_shares": _budget,
+}
 
 
 def figures(question: dict[str, Any]) -> QuestionFigures:
     """Return the figures of one question of a stored result."""
-    details = question["details"]
-    counts = details["counts"]
     labels = {option["key"]: option["label"] for option in question["options"]}
-    method = question["method"]
-    if method == "yes_no":
-        keys = ["yes", "no"]
-        label_text = [_("Yes"), _("No")]
-        base = details["valid"]
-        base_label = _(
-            "Percent of valid yes/no votes (%(base)s); abstentions: %(abstain)s",
-            base=format_int(base, locale_code()),
-            abstain=format_int(counts["abstain"], locale_code()),
-        )
-        summary = {
-            "accepted": _("Result: yes"),
-            "rejected": _("Result: no"),
-            "tie": _("Result: tie – the proposal is not accepted"),
-            "not_decided": _("Result: not decided – the quorum was not reached"),
-        }[details["decision"]]
-        return QuestionFigures(
-            question["key"],
-            question["text"],
-            method,
-            label_text,
-            [counts[k] for k in keys],
-            base,
-            base_label,
-            False,
-            summary,
-        )
-    keys = list(counts)
-    if method == "approval":
-        base = details["ballots"]
-        base_label = _(
-            "Percent of ballots that chose at least one option (%(base)s); several choices allowed",
-            base=format_int(base, locale_code()),
-        )
-    else:
-        base = details["valid"]
-        base_label = _("Percent of valid votes (%(base)s)", base=format_int(base, locale_code()))
-    winners = [labels[key] for key in question["winners"]]
-    summary = _("Most votes: %(options)s", options=", ".join(winners)) if winners else _("No votes")
-    return QuestionFigures(
-        question["key"],
-        question["text"],
-        method,
-        [labels[k] for k in keys],
-        [counts[k] for k in keys],
-        base,
-        base_label,
-        True,
-        summary,
-    )
+    return BUILDERS[question["method"]](question, labels)
 
 
 def chart_bytes(figs: QuestionFigures, fmt: str) -> bytes:
-    """Render a question's chart as "svg" or "png"."""
-    fig = bar_chart(
-        title=figs.title,
-        labels=figs.labels,
-        counts=figs.counts,
-        base=figs.base,
-        base_label=figs.base_label,
-        locale=locale_code(),
-        sort=figs.sort,
-    )
-    return render_svg(fig) if fmt == "svg" else render_png(fig)
-
-
-def chart_alt(figs: QuestionFigures) -> str:
-    """Return the chart's text alternative, from the same numbers."""
-    text = alt_text(
-        title=figs.title,
-        labels=figs.labels,
-        counts=figs.counts,
-        base=figs.base,
-        locale=locale_code(),
-        sort=figs.sort,
-    )
-    return f"{text}. {figs.base_label}"
+    """Render a question's chart as "svg" or "png" (PNG at twice the screen resolution)."""
+    fig = figs.draw()
+    return charts.render_svg(fig) if fmt == "svg" else charts.render_png(fig)
 
 
 def inline_svg(svg: bytes) -> str:
     """Return SVG markup for embedding in HTML, without the XML prologue."""
     text = svg.decode("utf-8")
     return text[text.index("<svg") :]
+
+
+def turnout_figures(consultation: Any, turnout: dict[str, Any]) -> QuestionFigures:
+    """Return turnout over time: a chart by hour and a table by day (local time)."""
+    eligible = turnout["eligible"]
+    hours, cumulative, days = [], [], {}
+    total = 0
+    for item in turnout.get("by_hour", []):
+        moment = datetime.strptime(item["hour"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        local = moment.astimezone(BERLIN)
+        total += item["ballots"]
+        hours.append(local.strftime("%d.%m. %H:00"))
+        cumulative.append(total)
+        day = local.strftime("%d.%m.%Y")
+        days[day] = days.get(day, 0) + item["ballots"]
+    summary = _(
+        "%(ballots)s of %(eligible)s eligible residents voted (%(percent)s).",
+        ballots=fmt_int(turnout["ballots"]),
+        eligible=fmt_int(eligible),
+        percent=fmt_pct(turnout["ballots"], eligible),
+    )
+    caption = _("Ballots cast so far, by hour (Europe/Berlin)")
+    table, running = [], 0
+    for day, n in days.items():
+        running += n
+        table.append([day, fmt_int(n), fmt_int(running), fmt_pct(running, eligible)])
+
+    def draw() -> Figure:
+        return charts.turnout_chart(
+            title=_("Turnout over time: %(title)s", title=consultation.title),
+            caption=caption,
+            hours=hours,
+            cumulative=cumulative,
+            locale=locale_code(),
+        )
+
+    return QuestionFigures(
+        "turnout",
+        _("Turnout over time"),
+        "turnout",
+        summary,
+        caption,
+        [_("Day"), _("Ballots"), _("So far"), _("Turnout")],
+        table,
+        draw,
+    )

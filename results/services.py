@@ -1,12 +1,15 @@
 """Tallying a closed consultation and publishing its result."""
 
+import hashlib
 from typing import Any
 
 from sqlmodel import Session, func, select
 
+from ballots.log import log_root
 from ballots.models import Ballot, Participation
 from results.models import Result
 from results.tally import count_question
+from results.turnout import turnout
 from voting.models import Consultation, utcnow
 from voting.services.consultations import ConsultationError, electorate_size, transition
 
@@ -17,8 +20,24 @@ def _count(session: Session, model: type, consultation_id: int) -> int:
     ).one()
 
 
-def tally_consultation(*, session: Session, consultation: Consultation, actor: str) -> Result:
-    """Count every question of a closed consultation and keep the snapshot (not yet public)."""
+def question_seed(lot_seed: bytes, key: str) -> bytes:
+    """Return the lot seed of one question: SHA-256(seed || 0x00 || question key)."""
+    return hashlib.sha256(lot_seed + b"\x00" + key.encode("utf-8")).digest()
+
+
+def tally_consultation(
+    *,
+    session: Session,
+    consultation: Consultation,
+    actor: str,
+    min_district_ballots: int = 10,
+) -> Result:
+    """Count every question of a closed consultation and keep the snapshot (not yet public).
+
+    Ties that a method must break are drawn by lot from the consultation's final
+    ballot-log root (see results.methods.lot), which anyone can recompute.
+    """
+    lot_seed = log_root(session=session, consultation_id=consultation.id)
     eligible = electorate_size(session=session, consultation_id=consultation.id)
     ballots = _count(session, Ballot, consultation.id)
     marks = _count(session, Participation, consultation.id)
@@ -30,7 +49,11 @@ def tally_consultation(*, session: Session, consultation: Consultation, actor: s
     questions = []
     for question in consultation.questions:
         outcome = count_question(
-            session=session, consultation=consultation, question=question, eligible=eligible
+            session=session,
+            consultation=consultation,
+            question=question,
+            eligible=eligible,
+            lot_seed=question_seed(lot_seed, question.key),
         )
         questions.append(
             {
@@ -44,8 +67,15 @@ def tally_consultation(*, session: Session, consultation: Consultation, actor: s
             }
         )
     data: dict[str, Any] = {
-        "turnout": {"eligible": eligible, "ballots": ballots},
+        "turnout": turnout(
+            session=session,
+            consultation=consultation,
+            ballots=ballots,
+            eligible=eligible,
+            minimum=min_district_ballots,
+        ),
         "questions": questions,
+        "lot_seed": lot_seed.hex(),
     }
     transition(session=session, consultation=consultation, action="tally", actor=actor)
     result = Result(consultation_id=consultation.id, tallied_by=actor, data=data)

@@ -27,10 +27,16 @@ def stream_answers(*, session: Session, consultation_id: int, question_key: str)
 
 
 def count_question(
-    *, session: Session, consultation: Consultation, question: Question, eligible: int
+    *,
+    session: Session,
+    consultation: Consultation,
+    question: Question,
+    eligible: int,
+    lot_seed: bytes | None = None,
 ) -> Outcome:
     """Count one question over all of the consultation's ballots."""
     params = dict(question.params)
+    params["lot_seed"] = lot_seed
     if question.method == "yes_no" and params.get("quorum", "none") != "none":
         params["eligible"] = eligible
     return count(

@@ -1,16 +1,24 @@
 """Published results: page, charts, JSON; and the staff actions that tally and publish."""
 
-from flask import Blueprint, abort, jsonify, render_template
+import csv
+import io
+import json
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from flask import Blueprint, abort, current_app, jsonify, render_template, url_for
 from flask_babel import gettext as _
+from sqlmodel import select
 from werkzeug.wrappers import Response
 
 from results.models import Result
 from results.numbers import format_int, format_percent
-from results.presentation import chart_alt, chart_bytes, figures, inline_svg, locale_code
+from results.presentation import chart_bytes, figures, inline_svg, locale_code, turnout_figures
 from results.services import publish_result, published_result, tally_consultation
 from voting.auth import EDITORS, role_required
 from voting.db import get_session
-from voting.models import Consultation
+from voting.models import Consultation, Status
 from voting.services.consultations import find_consultation
 from voting.staff_actions import perform_step
 
@@ -27,37 +35,132 @@ def _published(slug: str) -> tuple[Consultation, Result]:
     return consultation, result
 
 
+def _question(result: Result, key: str) -> dict[str, Any]:
+    question = next((q for q in result.data["questions"] if q["key"] == key), None)
+    if question is None:
+        abort(404)
+    return question
+
+
+def _download(body: bytes | str, mimetype: str, filename: str, inline: bool = False) -> Response:
+    response = Response(body, mimetype=mimetype)
+    disposition = "inline" if inline else "attachment"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
 @bp.get("/consultations/<slug>/results")
 def page(slug: str) -> str:
-    """Show the published result with charts and tables."""
+    """Show the published result: turnout, then per question words, chart and table."""
     consultation, result = _published(slug)
     questions = []
     for question in result.data["questions"]:
         figs = figures(question)
-        questions.append(
-            {
-                "figures": figs,
-                "svg": inline_svg(chart_bytes(figs, "svg")),
-                "alt": chart_alt(figs),
-                "rows": figs.rows(locale_code()),
-            }
-        )
+        questions.append({"figures": figs, "svg": inline_svg(chart_bytes(figs, "svg"))})
+    turnout = result.data["turnout"]
     return render_template(
-        "results/page.html", consultation=consultation, result=result, questions=questions
+        "results/page.html",
+        consultation=consultation,
+        result=result,
+        questions=questions,
+        turnout=turnout,
+        turnout_svg=inline_svg(chart_bytes(turnout_figures(consultation, turnout), "svg"))
+        if turnout.get("by_hour")
+        else None,
     )
 
 
 @bp.get("/consultations/<slug>/results/<key>.<any(png, svg):fmt>")
 def chart(slug: str, key: str, fmt: str) -> Response:
-    """Download one question's chart."""
+    """Download one question's chart (PNG at twice the screen resolution)."""
     _consultation, result = _published(slug)
-    question = next((q for q in result.data["questions"] if q["key"] == key), None)
-    if question is None:
+    mimetype = "image/svg+xml" if fmt == "svg" else "image/png"
+    body = chart_bytes(figures(_question(result, key)), fmt)
+    return _download(body, mimetype, f"{slug}-{key}.{fmt}", inline=True)
+
+
+@bp.get("/consultations/<slug>/turnout.<any(png, svg):fmt>")
+def turnout_chart(slug: str, fmt: str) -> Response:
+    """Download the chart of turnout over time."""
+    consultation, result = _published(slug)
+    if not result.data["turnout"].get("by_hour"):
         abort(404)
     mimetype = "image/svg+xml" if fmt == "svg" else "image/png"
-    response = Response(chart_bytes(figures(question), fmt), mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'inline; filename="{slug}-{key}.{fmt}"'
+    body = chart_bytes(turnout_figures(consultation, result.data["turnout"]), fmt)
+    return _download(body, mimetype, f"{slug}-turnout.{fmt}", inline=True)
+
+
+@bp.get("/consultations/<slug>/results/<key>.csv")
+def table_csv(slug: str, key: str) -> Response:
+    """Download one question's table as CSV (";"-separated in German, as spreadsheets expect)."""
+    _consultation, result = _published(slug)
+    figs = figures(_question(result, key))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";" if locale_code() == "de" else ",")
+    writer.writerow(figs.headers)
+    writer.writerows(figs.table)
+    # A byte-order mark lets spreadsheet programs read the file as UTF-8.
+    return _download("\ufeff" + buffer.getvalue(), "text/csv", f"{slug}-{key}.csv")
+
+
+@bp.get("/consultations/<slug>/results/<key>.json")
+def question_json(slug: str, key: str) -> Response:
+    """Download one question's outcome with every detail of the count as JSON."""
+    consultation, result = _published(slug)
+    body = json.dumps(
+        {"consultation": consultation.slug, **_question(result, key)},
+        ensure_ascii=False,
+        indent=2,
+    )
+    return _download(body, "application/json", f"{slug}-{key}.json")
+
+
+@bp.get("/embed/<slug>/<key>")
+def embed(slug: str, key: str) -> Response:
+    """Show one question's chart alone, for other sites to put into a frame."""
+    consultation, result = _published(slug)
+    figs = figures(_question(result, key))
+    response = Response(
+        render_template(
+            "results/embed.html",
+            consultation=consultation,
+            figs=figs,
+            svg=inline_svg(chart_bytes(figs, "svg")),
+        )
+    )
+    # The one page any site may frame; every other page keeps the default of no framing.
+    response.headers["Content-Security-Policy"] = "frame-ancestors *"
     return response
+
+
+@bp.get("/api/v1/consultations")
+def api_consultations() -> Response:
+    """List the consultations that are not drafts, with where to find their results."""
+    session = get_session()
+    items = []
+    for consultation in session.exec(
+        select(Consultation)
+        .where(Consultation.status != Status.DRAFT)
+        .order_by(Consultation.opens_at.desc(), Consultation.slug)
+    ):
+        items.append(
+            {
+                "slug": consultation.slug,
+                "title": consultation.title,
+                "kind": consultation.kind,
+                "status": consultation.status,
+                "opens_at": _utc(consultation.opens_at),
+                "closes_at": _utc(consultation.closes_at),
+                "results": url_for("results.api_results", slug=consultation.slug, _external=True)
+                if consultation.is_published
+                else None,
+            }
+        )
+    return jsonify({"consultations": items})
+
+
+def _utc(moment: datetime | None) -> str | None:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
 @bp.get("/api/v1/consultations/<slug>/results")
@@ -68,9 +171,7 @@ def api_results(slug: str) -> Response:
         {
             "consultation": consultation.slug,
             "title": consultation.title,
-            "published_at": result.published_at.strftime("%Y-%m-%dT%H:%M:%SZ")
-            if result.published_at
-            else None,
+            "published_at": _utc(result.published_at),
             **result.data,
         }
     )
@@ -80,7 +181,11 @@ def api_results(slug: str) -> Response:
 @role_required(*EDITORS)
 def tally(slug: str) -> Response:
     """Count a closed consultation; the result stays under embargo until published."""
-    return perform_step(slug, tally_consultation, lambda _item: _("The votes were counted."))
+    step = partial(
+        tally_consultation,
+        min_district_ballots=int(current_app.config["MIN_DISTRICT_BALLOTS"]),
+    )
+    return perform_step(slug, step, lambda _item: _("The votes were counted."))
 
 
 @bp.post("/staff/consultations/<slug>/publish")

@@ -31,7 +31,10 @@ from voting.services.electorate import Letter, RegisterRow, open_with_electorate
 
 PSEUDONYM_KEY = "test-pseudonym-key"
 PASSWORD = "correct horse battery"
-KNOWN_METHODS = frozenset({"yes_no", "single", "approval"})
+KNOWN_METHODS = frozenset(
+    {"yes_no", "single", "approval", "borda", "schulze", "irv", "stv", "majority_judgment"}
+    | {"score", "pb_greedy", "pb_equal_shares"}
+)
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

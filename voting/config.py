@@ -30,6 +30,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": "memory://",
         # Reverse proxies in front of the app whose X-Forwarded-For is trusted (0: none).
         "TRUSTED_PROXIES": 0,
+        # Districts and age bands with fewer ballots show no figures (ballot secrecy).
+        "MIN_DISTRICT_BALLOTS": 10,
     }
 
 

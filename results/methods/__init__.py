@@ -2,7 +2,9 @@
 
 A method is called as ``method(options, ballots, **params)``. It reads ``ballots`` once, as a
 stream (a tally may hold more ballots than fit in memory), and counts a ``None`` ballot as a
-blank answer only.
+blank answer only. Every method takes ``lot_seed: bytes | None``: where its rule must name
+one winner among tied options, the public lot of results.methods.lot decides with that seed;
+without one the tie is reported unresolved.
 """
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -64,4 +66,16 @@ def tiers(options: Sequence[str], counts: Mapping[str, int]) -> list[list[str]]:
 
 
 # Imported last so each method module finds `register` defined and fills METHODS.
-from results.methods import approval, single, yes_no  # noqa: E402, F401
+from results.methods import (  # noqa: E402, F401
+    approval,
+    borda,
+    irv,
+    majority_judgment,
+    pb_equal_shares,
+    pb_greedy,
+    schulze,
+    score,
+    single,
+    stv,
+    yes_no,
+)

@@ -4,6 +4,7 @@ from collections.abc import Collection, Iterable, Sequence
 
 from ballots.content import BallotError, BallotQuestion, check_answer
 from results.methods import InvalidBallot, Outcome, register, tiers
+from results.methods.lot import single_winner
 
 
 @register("approval")
@@ -13,6 +14,7 @@ def count_approval(
     *,
     max_choices: int | None = None,
     min_choices: int = 1,
+    lot_seed: bytes | None = None,
 ) -> Outcome:
     """Count every marked option once per ballot; the most approved options win."""
     if min_choices < 1 or (max_choices is not None and max_choices < min_choices):
@@ -36,8 +38,15 @@ def count_approval(
             counts[choice] += 1
     approvals = sum(counts.values())
     ranking = tiers(options, counts)
+    winners, extra = single_winner(ranking, lot_seed, decided=approvals > 0)
     return Outcome(
-        winners=list(ranking[0]) if approvals else [],
+        winners=winners,
         ranking=ranking,
-        details={"counts": counts, "ballots": voted, "blank": blank, "approvals": approvals},
+        details={
+            "counts": counts,
+            "ballots": voted,
+            "blank": blank,
+            "approvals": approvals,
+            **extra,
+        },
     )

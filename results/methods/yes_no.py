@@ -24,8 +24,13 @@ def count_yes_no(
     *,
     quorum: str = "none",
     eligible: int | None = None,
+    lot_seed: bytes | None = None,
 ) -> Outcome:
-    """Count yes/no/abstain ballots and decide by the majority of yes and no votes."""
+    """Count yes/no/abstain ballots and decide by the majority of yes and no votes.
+
+    A tie is never drawn by lot: it means the proposal is not accepted, so `lot_seed`
+    is accepted for the common signature and not used.
+    """
     if list(options) != OPTIONS:
         raise ValueError(f"a yes/no question has the options {OPTIONS}, not {list(options)}")
     if quorum not in QUORUMS:

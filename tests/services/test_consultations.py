@@ -1,10 +1,12 @@
 """Consultations from JSON, their lifecycle and its audit trail."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, select
 
+from results.methods import METHODS
 from tests.conftest import KNOWN_METHODS, register_rows, spec_data
 from voting.models import AuditEvent, Consultation, Status, utcnow
 from voting.services.consultations import (
@@ -127,3 +129,35 @@ def test_lifecycle_steps_in_order_each_recorded(session):
         ("ben", "consultation.close", "closed"),
     ]
     assert all(e.at <= utcnow() for e in events)
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        (
+            {"key": "wahl", "text": "Wer?", "method": "stv", "params": {"seats": 5}},
+            "questions.0.params.seats: must be a whole number from 1 to 2",
+        ),
+        (
+            {"key": "wahl", "text": "Wer?", "method": "pb_greedy", "params": {"budget": 100}},
+            "questions.0.params.costs: pb_greedy needs this parameter",
+        ),
+        (
+            {
+                "key": "wahl",
+                "text": "Wer?",
+                "method": "pb_equal_shares",
+                "params": {"budget": 100, "costs": {"x": 10, "y": 0, "z": 5}},
+            },
+            "questions.0.params.costs.y: must be a positive whole amount",
+        ),
+        (
+            {"key": "wahl", "text": "Wer?", "method": "irv", "params": {"max_choices": 2}},
+            "questions.0.params.max_choices: not a parameter of irv",
+        ),
+    ],
+)
+def test_method_parameters_are_checked_and_the_field_named(question, message):
+    question["options"] = [{"key": k, "label": k.upper()} for k in ("x", "y", "z")]
+    with pytest.raises(ConsultationError, match=re.escape(message)):
+        parse_spec(spec_data(questions=[question]), known_methods=METHODS)

@@ -35,3 +35,34 @@ def test_answers_that_do_not_fit_are_refused(answers, problem):
     with pytest.raises(BallotError) as error:
         build_content(QUESTIONS, answers)
     assert error.value.problem == problem
+
+
+RANKED = BallotQuestion("r", "irv", ("a", "b", "c"))
+GRADED = BallotQuestion("g", "majority_judgment", ("a", "b"), {"grades": ["bad", "ok", "good"]})
+
+
+def test_rankings_keep_the_voters_order_and_may_stop_early():
+    assert build_content([RANKED], {"r": ["c", "a"]}) == {"r": ["c", "a"]}
+
+
+def test_grades_are_kept_in_ballot_order():
+    assert build_content([GRADED], {"g": {"b": 0, "a": 2}}) == {"g": {"a": 2, "b": 0}}
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "problem"),
+    [
+        (RANKED, ["a", "a"], "duplicate"),
+        (RANKED, ["d"], "unknown_option"),
+        (RANKED, "a", "wrong_type"),
+        (GRADED, {"a": 3}, "off_scale"),
+        (GRADED, {"a": -1}, "off_scale"),
+        (GRADED, {"a": "good"}, "wrong_type"),
+        (GRADED, {"c": 1}, "unknown_option"),
+        (GRADED, ["a"], "wrong_type"),
+    ],
+)
+def test_rankings_and_grades_that_do_not_fit_are_refused(question, answer, problem):
+    with pytest.raises(BallotError) as error:
+        build_content([question], {question.key: answer})
+    assert error.value.problem == problem

@@ -26,8 +26,8 @@ def test_known_methods_are_registered():
 
 
 def test_unknown_method_is_a_value_error_naming_it():
-    with pytest.raises(UnknownMethod, match="'borda'") as error:
-        count("borda", ["a"], [])
+    with pytest.raises(UnknownMethod, match="'condorcet'") as error:
+        count("condorcet", ["a"], [])
     assert isinstance(error.value, ValueError)
 
 

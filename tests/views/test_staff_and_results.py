@@ -104,7 +104,12 @@ def test_staff_close_tally_and_publish(client, session, auth, open_consultation)
     assert brunnen["details"]["counts"] == {"yes": 2, "no": 1, "abstain": 0}
     projekte = next(q for q in data["questions"] if q["key"] == "projekte")
     assert projekte["details"]["counts"] == {"baeume": 2, "baenke": 0, "licht": 1}
-    assert data["turnout"] == {"eligible": 5, "ballots": 3}
+    turnout = data["turnout"]
+    assert (turnout["eligible"], turnout["ballots"]) == (5, 3)
+    # 3 ballots are below the minimum of 10: the district shows no figure.
+    assert turnout["by_district"] == [
+        {"district": "Innenstadt", "eligible": 5, "ballots": None, "suppressed": True}
+    ]
 
 
 def test_steps_out_of_order_change_nothing(client, session, auth, open_consultation):

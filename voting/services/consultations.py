@@ -56,11 +56,7 @@ class QuestionSpec(_Spec):
         keys = [option.key for option in self.options]
         if len(set(keys)) != len(keys):
             raise ValueError("option keys must be unique within a question")
-        max_choices = self.params.get("max_choices")
-        if max_choices is not None and not (
-            isinstance(max_choices, int) and 1 <= max_choices <= len(self.options)
-        ):
-            raise ValueError("max_choices must be a whole number from 1 to the number of options")
+        # Method parameters are checked in parse_spec, by the counting methods' own rules.
         return self
 
 
@@ -116,12 +112,22 @@ def parse_spec(data: Any, *, known_methods: Collection[str]) -> ConsultationSpec
             for error in exc.errors()
         )
         raise ConsultationError(problems) from exc
+    # Imported here: voting uses the results package only inside functions.
+    from results.methods.params import ParamError, check_params
+
     for index, question in enumerate(spec.questions):
         if question.method not in known_methods:
             raise ConsultationError(
                 f"questions.{index}.method: unknown method {question.method!r}; "
                 f"known: {', '.join(sorted(known_methods))}"
             )
+        options = [key for key, _ in YES_NO_OPTIONS] if question.method == "yes_no" else None
+        try:
+            check_params(
+                question.method, options or [o.key for o in question.options], question.params
+            )
+        except ParamError as exc:
+            raise ConsultationError(f"questions.{index}.{exc.field}: {exc.message}") from None
     return spec
 
 

@@ -1,0 +1,57 @@
+"""Reading a stream of answers once into counted, checked ballots."""
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from ballots.content import BallotError, BallotQuestion, check_answer
+from results.methods import InvalidBallot
+
+
+def checker(method: str, options: Sequence[str], params: Mapping[str, Any] | None = None):
+    """Return a function that checks one answer as casting does and returns its canonical form."""
+    question = BallotQuestion("", method, tuple(options), dict(params or {}))
+
+    def check(answer: Any) -> Any:
+        try:
+            return check_answer(question, answer)
+        except BallotError as exc:
+            raise InvalidBallot(f"{answer!r}: the ballot {exc.description}") from None
+
+    return check
+
+
+def read_rankings(
+    method: str, options: Sequence[str], ballots: Iterable[Any]
+) -> tuple[Counter[tuple[str, ...]], int]:
+    """Return how often each ranking was given, and the number of blank ballots.
+
+    Equal rankings are counted together, so memory grows with the number of different
+    rankings, not with the number of ballots.
+    """
+    check = checker(method, options)
+    rankings: Counter[tuple[str, ...]] = Counter()
+    blank = 0
+    for ballot in ballots:
+        ranking = check(ballot)
+        if ranking is None:
+            blank += 1
+        else:
+            rankings[tuple(ranking)] += 1
+    return rankings, blank
+
+
+def read_approvals(
+    method: str, options: Sequence[str], ballots: Iterable[Any], params: Mapping[str, Any]
+) -> tuple[Counter[tuple[str, ...]], int]:
+    """Return how often each set of approved options was given, and the blank ballots."""
+    check = checker(method, options, params)
+    sets: Counter[tuple[str, ...]] = Counter()
+    blank = 0
+    for ballot in ballots:
+        chosen = check(ballot)
+        if chosen is None:
+            blank += 1
+        else:
+            sets[tuple(chosen)] += 1
+    return sets, blank

@@ -1,0 +1,202 @@
+"""Participatory budgeting by the Method of Equal Shares, with cost utilities, exactly.
+
+Every voter gets an equal share of the budget. Each round funds the project whose
+supporters can pay for it with the smallest price per unit of utility rho; with cost
+utilities (each supporter values a project at its cost, as on equalshares.net) a supporter
+pays min(own money left, rho x cost). A project its supporters cannot pay for is out.
+Equal rho goes to the project with more votes, then to the lot. All money is held as
+fractions, so no rounding can change which project is funded.
+
+Completion (`completion`): "none"; "greedy" fills what is left by votes (pb_greedy's
+rule); "add1" reruns with a per-voter budget of floor(budget / voters) + k whole units
+for k = 1, 2, … and keeps the last outcome whose cost stays within the real budget.
+"""
+
+import heapq
+from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
+from typing import Any
+
+from results.methods import Outcome, register
+from results.methods.ballots_read import read_approvals
+from results.methods.lot import first_by_lot, lot_record
+from results.methods.pb_greedy import approval_votes, check_budget, greedy_fill, pb_outcome
+from results.methods.stv import decimal
+
+COMPLETIONS = ("none", "add1", "greedy")
+
+
+class _Unresolved(Exception):
+    def __init__(self, tied: list[str]) -> None:
+        self.tied = tied
+
+
+# Floats only sort out which projects can be cheapest: every project within this relative
+# distance of the cheapest one is priced exactly before one is chosen.
+TOLERANCE = 1e-9
+
+
+def _cap(cost: Any, groups: list[int], money: Sequence[Any], sizes: Sequence[int]) -> Any:
+    """Return the payment cap per supporter (rho x cost), or None if they cannot pay.
+
+    Supporters with less money than the cap pay all they have; the rest pay the cap.
+    Works on exact fractions (pass `cost` as a Fraction) and, as an estimate, on floats.
+    """
+    if sum(money[g] * sizes[g] for g in groups) < cost:
+        return None
+    paid, paying, active = 0, sum(sizes[g] for g in groups), groups
+    while paying:
+        cap = (cost - paid) / paying
+        poor = [g for g in active if money[g] < cap]
+        if not poor:
+            return cap
+        paid += sum(money[g] * sizes[g] for g in poor)
+        paying -= sum(sizes[g] for g in poor)
+        active = [g for g in active if money[g] >= cap]
+    return None  # only floats get here: all money spent, within rounding of the cost
+
+
+def equal_shares(
+    options: Sequence[str],
+    groups: Sequence[tuple[tuple[str, ...], int]],
+    costs: Mapping[str, int],
+    votes: Mapping[str, int],
+    share: Fraction,
+    lot_seed: bytes | None,
+    lots: list[dict[str, Any]],
+) -> list[str]:
+    """Return the projects funded when every voter starts with `share`, in order of funding.
+
+    `groups` are the distinct approval sets with the number of voters giving each:
+    voters with equal sets pay equally, so they are counted as one.
+    """
+    supporters: dict[str, list[int]] = {o: [] for o in options}
+    for g, (chosen, _n) in enumerate(groups):
+        for option in chosen:
+            supporters[option].append(g)
+    sizes = [n for _chosen, n in groups]
+    money = [share] * len(groups)
+    estimate = [float(share)] * len(groups)
+    funded: list[str] = []
+
+    def rough(option: str) -> float | None:
+        cost = costs[option]
+        cap = _cap(cost * (1 - TOLERANCE), supporters[option], estimate, sizes)
+        return None if cap is None else cap / cost
+
+    # rho only grows as money is spent, so a value from an earlier round is a lower bound:
+    # each round only the projects at the top of the heap are priced anew.
+    heap: list[tuple[float, int, str]] = []
+    for option in options:
+        rho = rough(option)
+        if rho is not None:
+            heap.append((rho, 0, option))
+    heapq.heapify(heap)
+    while heap:
+        version = len(funded)
+        while heap and heap[0][1] != version:
+            _old, _v, option = heapq.heappop(heap)
+            rho = rough(option)
+            if rho is not None:
+                heapq.heappush(heap, (rho, version, option))
+        if not heap:
+            break
+        limit = heap[0][0] * (1 + TOLERANCE) + TOLERANCE * 1e-9
+        near: list[str] = []
+        while heap and heap[0][0] <= limit:
+            _rho, computed, option = heapq.heappop(heap)
+            if computed != version:
+                rho = rough(option)
+                if rho is None:
+                    continue
+                if rho > limit:
+                    heapq.heappush(heap, (rho, version, option))
+                    continue
+            near.append(option)
+        exact = {}
+        for option in near:
+            cap = _cap(Fraction(costs[option]), supporters[option], money, sizes)
+            if cap is not None:
+                exact[option] = cap
+        if not exact:
+            continue
+        best = min(cap / costs[o] for o, cap in exact.items())
+        tied = [o for o in near if o in exact and exact[o] / costs[o] == best]
+        choice = _break_tie(tied, votes, lot_seed, lots)
+        for option in exact:
+            if option != choice:
+                rho = rough(option)
+                if rho is not None:
+                    heapq.heappush(heap, (rho, version, option))
+        for g in supporters[choice]:
+            money[g] -= min(money[g], exact[choice])
+            estimate[g] = float(money[g])
+        funded.append(choice)
+    return funded
+
+
+def _break_tie(
+    tied: list[str], votes: Mapping[str, int], lot_seed: bytes | None, lots: list[dict[str, Any]]
+) -> str:
+    if len(tied) == 1:
+        return tied[0]
+    most = max(votes[o] for o in tied)
+    tied = sorted(o for o in tied if votes[o] == most)
+    if len(tied) == 1:
+        return tied[0]
+    if lot_seed is None:
+        raise _Unresolved(tied)
+    drawn = first_by_lot(lot_seed, tied)
+    lots.append(lot_record(lot_seed, tied, drawn, "equal price per utility and votes"))
+    return drawn
+
+
+@register("pb_equal_shares")
+def count_pb_equal_shares(
+    options: Sequence[str],
+    ballots: Iterable[Any],
+    *,
+    budget: int,
+    costs: Mapping[str, int],
+    completion: str = "add1",
+    max_choices: int | None = None,
+    min_choices: int = 1,
+    lot_seed: bytes | None = None,
+) -> Outcome:
+    """Fund projects by the Method of Equal Shares on approval ballots."""
+    check_budget(options, budget, costs)
+    if completion not in COMPLETIONS:
+        raise ValueError(f"unknown completion {completion!r} (known: {', '.join(COMPLETIONS)})")
+    params = {"max_choices": max_choices, "min_choices": min_choices}
+    sets, blank = read_approvals("pb_equal_shares", options, ballots, params)
+    votes = approval_votes(options, sets)
+    voters = sum(sets.values())
+    groups = sorted(sets.items())
+    details: dict[str, Any] = {"ballots": voters, "blank": blank, "completion": completion}
+    lots: list[dict[str, Any]] = []
+    funded: list[str] = []
+    if voters:
+        try:
+            share = Fraction(budget, voters)
+            funded = equal_shares(options, groups, costs, votes, share, lot_seed, lots)
+            details["per_voter_budget"] = decimal(share, 2)
+            if completion == "add1":
+                base = budget // voters
+                k = 0
+                while len(funded) < len(options):
+                    k += 1
+                    trial = equal_shares(
+                        options, groups, costs, votes, Fraction(base + k), lot_seed, lots
+                    )
+                    if sum(costs[o] for o in trial) > budget:
+                        break
+                    funded = trial
+                    details["per_voter_budget"] = str(base + k)
+        except _Unresolved as tie:
+            details["tie"] = {"tied": tie.tied, "resolved": False}
+    if completion == "greedy" and "tie" not in details:
+        remaining = budget - sum(costs[o] for o in funded)
+        greedy_fill(options, votes, costs, remaining, funded, lot_seed, details)
+    if lots:
+        details["lot"] = lots
+    return pb_outcome(options, funded, votes, budget, costs, details)

@@ -1,0 +1,214 @@
+"""Every counting method from ballot form to published page, downloads, embed and API."""
+
+import csv
+import io
+import json
+from datetime import UTC, datetime
+
+import pytest
+from sqlmodel import Session, select
+from werkzeug.datastructures import MultiDict
+
+from ballots.forms import ballot_form_class
+from ballots.models import Ballot
+from ballots.services import cast_ballot
+from results.services import publish_result, tally_consultation
+from tests.conftest import PSEUDONYM_KEY, csrf_token, make_open_consultation
+from voting.models import Consultation
+from voting.services.consultations import transition
+
+OPTIONS = [
+    {"key": k, "label": label}
+    for k, label in [("rad", "Radweg"), ("bus", "Buslinie"), ("bahn", "Straßenbahn")]
+]
+GRADES = ["Ablehnen", "Ausreichend", "Gut", "Sehr gut"]
+
+
+def question(key: str, method: str, **params):  # type: ignore[no-untyped-def]
+    return {
+        "key": key,
+        "text": f"Frage {key}",
+        "method": method,
+        "params": params,
+        "options": OPTIONS,
+    }
+
+
+QUESTIONS = [
+    {
+        "key": "ja",
+        "text": "Soll gebaut werden?",
+        "method": "yes_no",
+        "params": {"quorum": "rlp_buergerentscheid"},
+    },
+    question("borda", "borda"),
+    question("schulze", "schulze"),
+    question("irv", "irv"),
+    question("stv", "stv", seats=2),
+    question("mj", "majority_judgment", grades=GRADES),
+    question("score", "score", grades=GRADES),
+    question(
+        "pb",
+        "pb_equal_shares",
+        budget=100_000,
+        costs={"rad": 60_000, "bus": 30_000, "bahn": 50_000},
+    ),
+    question(
+        "greedy", "pb_greedy", budget=100_000, costs={"rad": 60_000, "bus": 30_000, "bahn": 50_000}
+    ),
+]
+
+RANKINGS = [
+    ["rad", "bus", "bahn"],
+    ["bus", "rad"],
+    ["bahn", "bus", "rad"],
+    ["rad"],
+    ["bus", "bahn"],
+]
+
+
+def answers(i: int) -> dict:
+    ranking = RANKINGS[i % len(RANKINGS)]
+    return {
+        "ja": "yes" if i % 3 else "no",
+        **{key: ranking for key in ("borda", "schulze", "irv", "stv")},
+        "mj": {"rad": i % 4, "bus": 2, "bahn": 1},
+        "score": {"rad": i % 4, "bus": 2},
+        "pb": ranking[:2],
+        "greedy": ranking[:2],
+    }
+
+
+def publish(session: Session, consultation_id: int) -> None:
+    consultation = session.get(Consultation, consultation_id)
+    transition(session=session, consultation=consultation, action="close", actor="test")
+    tally_consultation(
+        session=session,
+        consultation=consultation,
+        actor="test",
+        min_district_ballots=3,
+    )
+    publish_result(session=session, consultation=consultation, actor="test")
+    session.commit()
+
+
+@pytest.fixture
+def counted(session, signer):  # type: ignore[no-untyped-def]
+    """A consultation with a question of every method, 12 ballots, tallied; not published."""
+    opened = make_open_consultation(session, voters=14, questions=QUESTIONS)
+    for i, code in enumerate(opened.codes[:12]):
+        cast_ballot(
+            session=session,
+            consultation_id=opened.id,
+            code=code,
+            answers=answers(i),
+            pseudonym_key=PSEUDONYM_KEY,
+            signer=signer,
+            now=datetime.now(UTC),
+        )
+        session.commit()
+    return opened
+
+
+def test_a_ranking_is_entered_as_a_rank_per_option(client, session):
+    opened = make_open_consultation(session, voters=2, questions=QUESTIONS)
+    url = f"/consultations/{opened.slug}/vote"
+    page = client.get(url).get_data(as_text=True)
+    assert page.count('name="q_irv"') == 3 and 'value="rad:1"' in page and 'value="bus:3"' in page
+    data = {"csrf_token": csrf_token(client, url), "code": opened.codes[0]}
+    twice = client.post(url, data={**data, "q_irv": ["rad:1", "bus:1", ""]})
+    assert twice.status_code == 400
+    assert "Bitte vergeben Sie jeden Rang nur einmal" in twice.get_data(as_text=True)
+    response = client.post(url, data={**data, "q_irv": ["rad:2", "", "bahn:1"]})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    ballot = session.exec(select(Ballot.content)).one()
+    assert json.loads(ballot)["irv"] == ["bahn", "rad"]
+
+
+def test_grades_are_entered_as_a_grade_per_option(app, session):
+    opened = make_open_consultation(session, voters=1, questions=QUESTIONS)
+    consultation = session.get(Consultation, opened.id)
+    form_class = ballot_form_class(consultation)
+    data = MultiDict([("q_mj", "rad:3"), ("q_mj", "bus:0"), ("q_mj", "")])
+    with app.test_request_context(method="POST", data=data):
+        form = form_class(meta={"csrf": False})
+        assert form.q_mj.data == {"rad": 3, "bus": 0}
+        assert ">Sehr gut<" in str(next(iter(form.q_mj))())
+    with app.test_request_context(method="POST", data={"q_mj": "rad:7"}):
+        form = form_class(meta={"csrf": False})
+        assert not form.validate() and form.q_mj.errors
+
+
+def test_nothing_leaves_the_server_before_publication(client, session, counted):
+    consultation = session.get(Consultation, counted.id)
+    transition(session=session, consultation=consultation, action="close", actor="test")
+    tally_consultation(session=session, consultation=consultation, actor="test")
+    session.commit()
+    slug = counted.slug
+    for url in [
+        f"/consultations/{slug}/results",
+        f"/consultations/{slug}/results/irv.svg",
+        f"/consultations/{slug}/results/irv.csv",
+        f"/consultations/{slug}/results/irv.json",
+        f"/consultations/{slug}/turnout.png",
+        f"/embed/{slug}/irv",
+        f"/api/v1/consultations/{slug}/results",
+    ]:
+        assert client.get(url).status_code == 404, url
+    listed = client.get("/api/v1/consultations").get_json()["consultations"]
+    assert [(c["slug"], c["status"], c["results"]) for c in listed] == [(slug, "tallied", None)]
+
+
+def test_published_page_explains_every_question_in_words_first(client, session, counted):
+    publish(session, counted.id)
+    html = client.get(f"/consultations/{counted.slug}/results").get_data(as_text=True)
+    # 12 of 14 eligible voted; yes 8, no 4: 66,7 % yes; 15 % of 14 is 2,1 → 3 votes needed.
+    assert "Angenommen: 66,7 % Ja; Quorum von 15 % erreicht (3 Stimmen)" in html
+    assert "Gewählt (2 Sitze):" in html
+    assert "Gefördert: " in html and "von 100.000 €" in html
+    assert html.count("<svg") >= len(QUESTIONS)
+    # 12 ballots in one district: at least the minimum of 3 given at the tally.
+    assert "Innenstadt" in html and "nicht angezeigt" not in html
+
+
+def test_downloads_carry_the_same_numbers(client, session, counted):
+    publish(session, counted.id)
+    slug = counted.slug
+    table = client.get(f"/consultations/{slug}/results/ja.csv")
+    assert table.headers["Content-Disposition"] == f'attachment; filename="{slug}-ja.csv"'
+    rows = list(
+        csv.reader(io.StringIO(table.get_data(as_text=True).lstrip("\ufeff")), delimiter=";")
+    )
+    assert rows == [
+        ["Antwort", "Stimmen", "Anteil"],
+        ["Ja", "8", "66,7 %"],
+        ["Nein", "4", "33,3 %"],
+    ]
+    detail = client.get(f"/consultations/{slug}/results/irv.json").get_json()
+    assert detail["method"] == "irv" and detail["details"]["rounds"][0]["votes"]
+    first, second = (
+        client.get(f"/consultations/{slug}/results/schulze.svg").data for _ in range(2)
+    )
+    assert first == second and b">Radweg<" in first  # text kept as text
+    png = client.get(f"/consultations/{slug}/results/mj.png").data
+    assert png.startswith(b"\x89PNG")
+
+
+def test_embed_page_may_be_framed_and_api_lists_the_result(client, session, counted):
+    publish(session, counted.id)
+    embed = client.get(f"/embed/{counted.slug}/pb")
+    assert embed.status_code == 200
+    assert embed.headers["Content-Security-Policy"] == "frame-ancestors *"
+    assert (
+        "Content-Security-Policy"
+        not in client.get(f"/consultations/{counted.slug}/results").headers
+    )
+    (item,) = client.get("/api/v1/consultations").get_json()["consultations"]
+    assert item["results"].endswith(f"/api/v1/consultations/{counted.slug}/results")
+    data = client.get(f"/api/v1/consultations/{counted.slug}/results").get_json()
+    # Ties are drawn from the final log root, which anyone can read in the public log.
+    assert (
+        data["lot_seed"]
+        == client.get(f"/api/v1/consultations/{counted.slug}/log").get_json()["root_hash"]
+    )
+    assert data["turnout"]["by_district"][0]["ballots"] == 12
