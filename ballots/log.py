@@ -35,8 +35,15 @@ def _frontier(state: LogState) -> list[bytes]:
     return [bytes.fromhex(h) for h in state.frontier.split(",") if h]
 
 
+LOCK_KEY = "buergervotum.log_lock"
+
+
 def _locked_state(session: Session, consultation_id: int) -> LogState:
     """Return the log's head, locked for this transaction; create it on the first append."""
+    transaction = session.get_transaction()
+    held = session.info.get(LOCK_KEY)
+    if held and held[0] is transaction and held[1] == consultation_id:
+        return held[2]  # locked already in this very transaction
     query = select(LogState).where(LogState.consultation_id == consultation_id).with_for_update()
     state = session.execute(query).scalar_one_or_none()
     if state is None:
@@ -54,6 +61,7 @@ def _locked_state(session: Session, consultation_id: int) -> LogState:
             .on_conflict_do_nothing()
         )
         state = session.execute(query.execution_options(populate_existing=True)).scalar_one()
+    session.info[LOCK_KEY] = (session.get_transaction(), consultation_id, state)
     return state
 
 
