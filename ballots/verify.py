@@ -63,6 +63,7 @@ class PrefixRoots:
         self.stack: list[bytes] = []  # perfect subtrees, largest first
 
     def add(self, leaf_hash: bytes) -> None:
+        """Append one leaf, merging the perfect subtrees it completes."""
         self.stack.append(leaf_hash)
         size = self.size
         while size & 1:
@@ -72,6 +73,7 @@ class PrefixRoots:
         self.size += 1
 
     def root(self) -> bytes:
+        """Return the root of the leaves added so far."""
         if not self.stack:
             return hashlib.sha256(b"").digest()
         result = self.stack[-1]

@@ -1,6 +1,9 @@
 """The log's Merkle tree against the definitions of RFC 9162, for every tree shape."""
 
 import hashlib
+import subprocess
+import sys
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -86,10 +89,6 @@ def test_proofs_outside_the_tree_are_refused():
 
 
 def test_the_log_core_loads_without_web_or_database_code():
-    import subprocess
-    import sys
-    from pathlib import Path
-
     check = (
         "import sys, ballots.merkle, ballots.receipts, ballots.recount; "
         "assert not {'flask', 'sqlmodel', 'sqlalchemy'} & set(sys.modules)"
