@@ -29,23 +29,39 @@ def _error(message: str, status: int = 400) -> tuple[Response, int]:
     return jsonify({"error": message}), status
 
 
+# Leaves and tree heads per page of the log: bounds the work one request can cause.
+PAGE = 10_000
+
+
 @bp.get("/consultations/<slug>/log")
-def log(slug: str) -> Response:
-    """Return the log: size, root, signed tree heads and leaves (contents once published)."""
+def log(slug: str) -> Response | tuple[Response, int]:
+    """Return the log: size, root, and a page of leaves (contents once published) and heads."""
     session = get_session()
     consultation = _consultation_or_404(slug)
+    try:
+        start = _int_arg("start") or 0
+        limit = min(_int_arg("limit") or PAGE, PAGE)
+    except ValueError as exc:
+        return _error(str(exc))
+    size = log_size(session=session, consultation_id=consultation.id)
+    heads = tree_heads(session=session, consultation_id=consultation.id, start=start, limit=limit)
+    page = leaves(
+        session=session,
+        consultation_id=consultation.id,
+        with_content=consultation.is_published,
+        start=start,
+        limit=limit,
+    )
     return jsonify(
         {
             "consultation": consultation.slug,
-            "tree_size": log_size(session=session, consultation_id=consultation.id),
+            "tree_size": size,
             "root_hash": log_root(session=session, consultation_id=consultation.id).hex(),
             "contents_published": consultation.is_published,
-            "tree_heads": tree_heads(session=session, consultation_id=consultation.id),
-            "leaves": leaves(
-                session=session,
-                consultation_id=consultation.id,
-                with_content=consultation.is_published,
-            ),
+            "start": start,
+            "next_start": start + limit if start + limit < size else None,
+            "tree_heads": heads,
+            "leaves": page,
         }
     )
 

@@ -46,6 +46,13 @@ def test_receipts_are_signed_tree_heads_of_a_gapless_log(client, open_consultati
     assert all("content" not in leaf for leaf in log["leaves"])
     hashes = [bytes.fromhex(leaf["leaf_hash"]) for leaf in log["leaves"]]
     assert log["root_hash"] == merkle.root(hashes).hex() == receipts[-1]["root_hash"]
+    assert (log["start"], log["next_start"]) == (0, None)
+    page = client.get(f"/api/v1/consultations/{open_consultation.slug}/log?start=1&limit=1")
+    page = page.get_json()
+    assert [leaf["leaf_index"] for leaf in page["leaves"]] == [1]
+    assert page["tree_heads"] == [receipts[1]] and page["next_start"] == 2
+    bad = client.get(f"/api/v1/consultations/{open_consultation.slug}/log?start=-1")
+    assert bad.status_code == 400 and "start muss eine ganze Zahl sein" in bad.get_json()["error"]
 
     url = f"/api/v1/consultations/{open_consultation.slug}/log/proof"
     proof = client.get(f"{url}?leaf_index=0&tree_size=3").get_json()["proof"]
