@@ -10,8 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ballots.recount import Question, recount
-from ballots.verify import VerificationError, verify_bundle
+from ballots.verify import PrefixRoots, VerificationError, _leaf, verify_bundle
 from results.methods import count
+from tests.unit.test_merkle import CT_LEAVES, CT_ROOTS
 from tests.vectors import generate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,3 +130,12 @@ def test_the_recount_agrees_with_the_web_apps_counting(yes_no, single, approval,
             "ranking": outcome.ranking,
             "details": outcome.details,
         }
+
+
+def test_the_verifiers_own_tree_gives_the_certificate_transparency_roots():
+    roots = PrefixRoots()
+    seen = []
+    for data in CT_LEAVES:
+        roots.add(_leaf(data))
+        seen.append(roots.root().hex())
+    assert seen == CT_ROOTS
