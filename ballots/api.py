@@ -1,6 +1,7 @@
 """The public JSON API of the ballot log: leaves, proofs and receipt checks."""
 
 from flask import Blueprint, abort, jsonify, request
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from ballots.checking import (
@@ -28,23 +29,39 @@ def _error(message: str, status: int = 400) -> tuple[Response, int]:
     return jsonify({"error": message}), status
 
 
+# Leaves and tree heads per page of the log: bounds the work one request can cause.
+PAGE = 10_000
+
+
 @bp.get("/consultations/<slug>/log")
-def log(slug: str) -> Response:
-    """Return the log: size, root, signed tree heads and leaves (contents once published)."""
+def log(slug: str) -> Response | tuple[Response, int]:
+    """Return the log: size, root, and a page of leaves (contents once published) and heads."""
     session = get_session()
     consultation = _consultation_or_404(slug)
+    try:
+        start = _int_arg("start") or 0
+        limit = min(_int_arg("limit") or PAGE, PAGE)
+    except ValueError as exc:
+        return _error(str(exc))
+    size = log_size(session=session, consultation_id=consultation.id)
+    heads = tree_heads(session=session, consultation_id=consultation.id, start=start, limit=limit)
+    page = leaves(
+        session=session,
+        consultation_id=consultation.id,
+        with_content=consultation.is_published,
+        start=start,
+        limit=limit,
+    )
     return jsonify(
         {
             "consultation": consultation.slug,
-            "tree_size": log_size(session=session, consultation_id=consultation.id),
+            "tree_size": size,
             "root_hash": log_root(session=session, consultation_id=consultation.id).hex(),
             "contents_published": consultation.is_published,
-            "tree_heads": tree_heads(session=session, consultation_id=consultation.id),
-            "leaves": leaves(
-                session=session,
-                consultation_id=consultation.id,
-                with_content=consultation.is_published,
-            ),
+            "start": start,
+            "next_start": start + limit if start + limit < size else None,
+            "tree_heads": heads,
+            "leaves": page,
         }
     )
 
@@ -54,7 +71,7 @@ def _int_arg(name: str) -> int | None:
     if value is None:
         return None
     if not value.isdigit() or len(value) > 12:
-        raise ValueError(f"{name} must be a whole number, not {value!r}")
+        raise ValueError(_("%(name)s must be a whole number.", name=name))
     return int(value)
 
 
@@ -66,6 +83,10 @@ def proof(slug: str) -> Response | tuple[Response, int]:
     try:
         leaf_index, tree_size = _int_arg("leaf_index"), _int_arg("tree_size")
         first, second = _int_arg("first"), _int_arg("second")
+    except ValueError as exc:
+        return _error(str(exc))
+    size = log_size(session=session, consultation_id=consultation.id)
+    try:
         if leaf_index is not None and tree_size is not None:
             path = inclusion(
                 session=session,
@@ -80,9 +101,9 @@ def proof(slug: str) -> Response | tuple[Response, int]:
             )
             body = {"first": first, "second": second}
         else:
-            return _error("give leaf_index and tree_size, or first and second")
-    except (ValueError, ProofError) as exc:
-        return _error(str(exc))
+            return _error(_("Give leaf_index and tree_size, or first and second."))
+    except ProofError:
+        return _error(_("The log holds %(size)d leaves; there is no such proof in it.", size=size))
     return jsonify({**body, "proof": [h.hex() for h in path]})
 
 
@@ -100,6 +121,11 @@ def verify_receipt() -> Response | tuple[Response, int]:
         else:
             receipt = parse_receipt(body)
         check = check_receipt(session=session, receipt=receipt)
-    except ReceiptUnreadable as exc:
-        return _error(f"not a receipt of this site: {exc}")
+    except ReceiptUnreadable:
+        return _error(
+            _(
+                "This is not a receipt of this site, or the tracking code is unknown. Please "
+                "compare it with the receipt you downloaded after voting."
+            )
+        )
     return jsonify(check.as_json())

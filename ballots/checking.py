@@ -10,11 +10,11 @@ from sqlmodel import Session
 
 from ballots import merkle
 from ballots.keys import published_keys
-from ballots.log import leaf_hashes, tree_head, tree_heads
+from ballots.log import leaf_hashes, tree_head
 from ballots.models import Ballot, LogState
 from ballots.receipts import ReceiptError, b64url_decode, verify_receipt
 from ballots.services import ballot_entry
-from voting.models import Consultation
+from voting.models import Consultation, Status
 from voting.services.consultations import find_consultation
 
 RECEIPT_FIELDS = ("consultation", "tracking_code", "leaf_index", "leaf_hash", "tree_size")
@@ -82,7 +82,7 @@ def receipt_for_tracking_code(*, session: Session, tracking_code: str) -> dict[s
 def check_receipt(*, session: Session, receipt: Mapping[str, Any]) -> ReceiptCheck:
     """Check a receipt against the published keys and the consultation's log."""
     consultation = find_consultation(session=session, slug=str(receipt.get("consultation")))
-    if consultation is None or consultation.status == "draft":
+    if consultation is None or consultation.status == Status.DRAFT:
         raise ReceiptUnreadable("unknown consultation")
     check = ReceiptCheck(receipt=dict(receipt), consultation=consultation)
     keys = {k.key_id: b64url_decode(k.public_key) for k in published_keys(session=session)}
@@ -93,12 +93,15 @@ def check_receipt(*, session: Session, receipt: Mapping[str, Any]) -> ReceiptChe
         return check
     check.signature_valid = True
 
-    heads = tree_heads(session=session, consultation_id=consultation.id)
     state = session.get(LogState, consultation.id)
-    if not heads or state is None:
+    latest = (
+        tree_head(session=session, consultation_id=consultation.id, tree_size=state.tree_size)
+        if state
+        else None
+    )
+    if latest is None:
         check.problem = "the log is empty"
         return check
-    latest = heads[-1]
     check.latest_tree_size, check.latest_root_hash = latest["tree_size"], latest["root_hash"]
     try:
         index, size = int(receipt["leaf_index"]), int(receipt["tree_size"])

@@ -35,8 +35,15 @@ def _frontier(state: LogState) -> list[bytes]:
     return [bytes.fromhex(h) for h in state.frontier.split(",") if h]
 
 
+LOCK_KEY = "buergervotum.log_lock"
+
+
 def _locked_state(session: Session, consultation_id: int) -> LogState:
     """Return the log's head, locked for this transaction; create it on the first append."""
+    transaction = session.get_transaction()
+    held = session.info.get(LOCK_KEY)
+    if held and held[0] is transaction and held[1] == consultation_id:
+        return held[2]  # locked already in this very transaction
     query = select(LogState).where(LogState.consultation_id == consultation_id).with_for_update()
     state = session.execute(query).scalar_one_or_none()
     if state is None:
@@ -54,6 +61,7 @@ def _locked_state(session: Session, consultation_id: int) -> LogState:
             .on_conflict_do_nothing()
         )
         state = session.execute(query.execution_options(populate_existing=True)).scalar_one()
+    session.info[LOCK_KEY] = (session.get_transaction(), consultation_id, state)
     return state
 
 
@@ -128,14 +136,18 @@ def consistency(*, session: Session, consultation_id: int, first: int, second: i
     return merkle.consistency_proof(hashes, first)
 
 
-def tree_heads(*, session: Session, consultation_id: int) -> list[dict[str, Any]]:
-    """Return every signed tree head of the log, by tree size."""
-    rows = session.execute(
+def tree_heads(
+    *, session: Session, consultation_id: int, start: int = 0, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Return the signed tree heads by tree size: those of leaves ``start`` to ``start+limit``."""
+    query = (
         select(TreeHead.body)
-        .where(TreeHead.consultation_id == consultation_id)
+        .where(TreeHead.consultation_id == consultation_id, TreeHead.tree_size > start)
         .order_by(TreeHead.tree_size)
-    ).scalars()
-    return [json.loads(body) for body in rows]
+    )
+    if limit is not None:
+        query = query.where(TreeHead.tree_size <= start + limit)
+    return [json.loads(body) for body in session.execute(query).scalars()]
 
 
 def tree_head(*, session: Session, consultation_id: int, tree_size: int) -> dict[str, Any] | None:
@@ -144,16 +156,26 @@ def tree_head(*, session: Session, consultation_id: int, tree_size: int) -> dict
     return json.loads(row.body) if row else None
 
 
-def leaves(*, session: Session, consultation_id: int, with_content: bool) -> list[dict[str, Any]]:
-    """Return the log's leaves in order; the ballot contents only when asked for."""
+def leaves(
+    *,
+    session: Session,
+    consultation_id: int,
+    with_content: bool,
+    start: int = 0,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """Return leaves ``start`` to ``start+limit`` in order; contents only when asked for."""
     columns = [Ballot.leaf_index, Ballot.tracking_code, Ballot.leaf_hash]
     if with_content:
         columns.append(Ballot.content)
-    rows = session.execute(
+    query = (
         select(*columns)
-        .where(Ballot.consultation_id == consultation_id)
+        .where(Ballot.consultation_id == consultation_id, Ballot.leaf_index >= start)
         .order_by(Ballot.leaf_index)
     )
+    if limit is not None:
+        query = query.where(Ballot.leaf_index < start + limit)
+    rows = session.execute(query)
     result = []
     for row in rows:
         leaf = {"leaf_index": row[0], "tracking_code": row[1], "leaf_hash": row[2]}

@@ -11,6 +11,7 @@ import argparse
 import base64
 import hashlib
 import json
+import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from ballots.recount import Question, RecountError, check_answer, recount, recount_for
 
 FORMAT = "buergervotum-bundle/v1"
+FULL_HOUR = re.compile(r"\d{4}-\d\d-\d\dT\d\d:00:00Z")
 DOMAIN = b"buergervotum/receipt/v1\n"
 
 
@@ -63,6 +65,7 @@ class PrefixRoots:
         self.stack: list[bytes] = []  # perfect subtrees, largest first
 
     def add(self, leaf_hash: bytes) -> None:
+        """Append one leaf, merging the perfect subtrees it completes."""
         self.stack.append(leaf_hash)
         size = self.size
         while size & 1:
@@ -72,6 +75,7 @@ class PrefixRoots:
         self.size += 1
 
     def root(self) -> bytes:
+        """Return the root of the leaves added so far."""
         if not self.stack:
             return hashlib.sha256(b"").digest()
         result = self.stack[-1]
@@ -158,6 +162,12 @@ def _check_tree_heads(
         if head.get("consultation") != slug:
             raise VerificationError(
                 f"tree head of size {head.get('tree_size')} belongs to {head.get('consultation')!r}"
+            )
+        if not FULL_HOUR.fullmatch(str(head.get("issued_at"))):
+            # A time finer than the hour would help link a ballot to the person seen voting.
+            raise VerificationError(
+                f"tree head of size {head.get('tree_size')} states the time "
+                f"{head.get('issued_at')!r}, not a full hour in UTC"
             )
     by_size = {head["tree_size"]: head for head in heads}
     if len(by_size) != len(heads) or [h["tree_size"] for h in heads] != sorted(by_size):

@@ -42,6 +42,7 @@ class Server:
     instance: Path
     port: int = field(default_factory=free_port)
     settings: dict[str, str] = field(default_factory=dict)
+    workers: int = 2
     process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -55,7 +56,7 @@ class Server:
             **self.settings,
         }
         command = [
-            sys.executable, "-m", "gunicorn", "--preload", "--workers", "2",
+            sys.executable, "-m", "gunicorn", "--preload", "--workers", str(self.workers),
             "--worker-class", "gthread", "--threads", "8", "--backlog", "1024",
             "--bind", f"127.0.0.1:{self.port}", "voting:create_app()",
         ]  # fmt: skip

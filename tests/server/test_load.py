@@ -45,26 +45,24 @@ def test_racing_requests_and_500_voters_through_gunicorn(server, session):
     final = bytes.fromhex(log["root_hash"])
     hashes = [bytes.fromhex(leaf["leaf_hash"]) for leaf in log["leaves"]]
     assert merkle.root(hashes) == final
+    size = log["tree_size"]
+    for receipt in receipts:
+        index, leaf = receipt["leaf_index"], bytes.fromhex(receipt["leaf_hash"])
+        proof = merkle.inclusion_proof(hashes, index)
+        assert merkle.verify_inclusion(leaf, index, size, proof, final)
+        # The receipt's own tree is the log's prefix of its size: nothing was rewritten.
+        assert receipt["root_hash"] == merkle.root(hashes[: receipt["tree_size"]]).hex()
+    # The server hands out the same proofs.
     proof_url = f"/api/v1/consultations/{consultation.slug}/log/proof"
-
-    def included(receipt: dict) -> bool:
-        index, size = receipt["leaf_index"], log["tree_size"]
-        proof = server.json(f"{proof_url}?leaf_index={index}&tree_size={size}")["proof"]
-        path = [bytes.fromhex(h) for h in proof]
-        leaf = bytes.fromhex(receipt["leaf_hash"])
-        # The receipt's own tree is the log's prefix of its size, too.
-        return (
-            merkle.verify_inclusion(leaf, index, size, path, final)
-            and receipt["root_hash"] == merkle.root(hashes[: receipt["tree_size"]]).hex()
-        )
-
-    with ThreadPoolExecutor(8) as pool:
-        assert all(pool.map(included, receipts))
+    for receipt in receipts[::50]:
+        index = receipt["leaf_index"]
+        served = server.json(f"{proof_url}?leaf_index={index}&tree_size={size}")["proof"]
+        assert served == [h.hex() for h in merkle.inclusion_proof(hashes, index)]
     assert count(session, Ballot) == count(session, Participation) == VOTERS + 1
 
 
 def test_a_killed_server_loses_no_acknowledged_vote(server, session):
-    voters = 240
+    voters = 150
     consultation = make_open_consultation(session, voters=voters)
     server.start()
     voting = open_voting(server, consultation.slug)
@@ -78,7 +76,7 @@ def test_a_killed_server_loses_no_acknowledged_vote(server, session):
             return  # the server died under this request: no receipt, so no promise
         if status == 200 and receipt is not None:
             receipts.append(receipt)
-            if len(receipts) >= 60:
+            if len(receipts) >= 40:
                 enough.set()
 
     with ThreadPoolExecutor(24) as pool:
@@ -86,7 +84,7 @@ def test_a_killed_server_loses_no_acknowledged_vote(server, session):
             pool.submit(vote, code)
         assert enough.wait(60)
         server.kill()  # SIGKILL to master and workers, mid-load
-    assert 60 <= len(receipts) < voters
+    assert 40 <= len(receipts) < voters
 
     server.start()
     for receipt in receipts:

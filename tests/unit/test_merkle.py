@@ -1,6 +1,9 @@
 """The log's Merkle tree against the definitions of RFC 9162, for every tree shape."""
 
 import hashlib
+import subprocess
+import sys
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -29,6 +32,49 @@ def test_hashes_carry_the_rfc_9162_prefixes():
     left, right = b"L" * 32, b"R" * 32
     assert merkle.node_hash(left, right) == hashlib.sha256(b"\x01" + left + right).digest()
     assert merkle.root([]).hex() == hashlib.sha256(b"").hexdigest()
+
+
+# The test vectors of Certificate Transparency (RFC 6962/9162 share the hashing): eight leaves
+# and the roots of their first 1..8, then proofs, as published with the reference logs.
+CT_LEAVES = [
+    b"",
+    b"\x00",
+    b"\x10",
+    b"\x20\x21",
+    b"\x30\x31",
+    b"\x40\x41\x42\x43",
+    bytes(range(0x50, 0x58)),
+    bytes(range(0x60, 0x70)),
+]
+CT_ROOTS = [
+    "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+    "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+    "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
+    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+    "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
+    "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
+    "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
+    "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
+]
+H_1 = "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7"
+H_23 = "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e"
+H_4567 = "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"
+
+
+def test_certificate_transparency_vectors():
+    hashes = [merkle.leaf_hash(data) for data in CT_LEAVES]
+    assert [merkle.root(hashes[:n]).hex() for n in range(1, 9)] == CT_ROOTS
+    assert [h.hex() for h in merkle.inclusion_proof(hashes, 0)] == [H_1, H_23, H_4567]
+    assert [h.hex() for h in merkle.consistency_proof(hashes, 1)] == [H_1, H_23, H_4567]
+    assert [h.hex() for h in merkle.consistency_proof(hashes, 6)] == [
+        "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
+        "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
+        CT_ROOTS[3],
+    ]
+    assert [h.hex() for h in merkle.consistency_proof(hashes[:5], 2)] == [
+        H_23,
+        "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+    ]
 
 
 def test_roots_match_the_definition_for_every_size_up_to_70():
@@ -86,10 +132,6 @@ def test_proofs_outside_the_tree_are_refused():
 
 
 def test_the_log_core_loads_without_web_or_database_code():
-    import subprocess
-    import sys
-    from pathlib import Path
-
     check = (
         "import sys, ballots.merkle, ballots.receipts, ballots.recount; "
         "assert not {'flask', 'sqlmodel', 'sqlalchemy'} & set(sys.modules)"

@@ -9,9 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ballots.receipts import sign_receipt
 from ballots.recount import Question, recount
-from ballots.verify import VerificationError, verify_bundle
+from ballots.verify import PrefixRoots, VerificationError, _leaf, verify_bundle
 from results.methods import count
+from tests.unit.test_merkle import CT_LEAVES, CT_ROOTS
 from tests.vectors import generate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,3 +131,21 @@ def test_the_recount_agrees_with_the_web_apps_counting(yes_no, single, approval,
             "ranking": outcome.ranking,
             "details": outcome.details,
         }
+
+
+def test_the_verifiers_own_tree_gives_the_certificate_transparency_roots():
+    roots = PrefixRoots()
+    seen = []
+    for data in CT_LEAVES:
+        roots.add(_leaf(data))
+        seen.append(roots.root().hex())
+    assert seen == CT_ROOTS
+
+
+def test_a_tree_head_timed_finer_than_the_hour_is_refused():
+    bundle = load("valid.json")
+    head = {k: v for k, v in bundle["tree_heads"][2].items() if k not in ("signature", "v")}
+    head["issued_at"] = head["issued_at"].replace(":00:00Z", ":17:00Z")
+    bundle["tree_heads"][2] = sign_receipt(head, generate.SIGNER)
+    with pytest.raises(VerificationError, match="size 3 states the time .* not a full hour"):
+        verify_bundle(bundle)

@@ -46,6 +46,13 @@ def test_receipts_are_signed_tree_heads_of_a_gapless_log(client, open_consultati
     assert all("content" not in leaf for leaf in log["leaves"])
     hashes = [bytes.fromhex(leaf["leaf_hash"]) for leaf in log["leaves"]]
     assert log["root_hash"] == merkle.root(hashes).hex() == receipts[-1]["root_hash"]
+    assert (log["start"], log["next_start"]) == (0, None)
+    page = client.get(f"/api/v1/consultations/{open_consultation.slug}/log?start=1&limit=1")
+    page = page.get_json()
+    assert [leaf["leaf_index"] for leaf in page["leaves"]] == [1]
+    assert page["tree_heads"] == [receipts[1]] and page["next_start"] == 2
+    bad = client.get(f"/api/v1/consultations/{open_consultation.slug}/log?start=-1")
+    assert bad.status_code == 400 and "start muss eine ganze Zahl sein" in bad.get_json()["error"]
 
     url = f"/api/v1/consultations/{open_consultation.slug}/log/proof"
     proof = client.get(f"{url}?leaf_index=0&tree_size=3").get_json()["proof"]
@@ -60,9 +67,14 @@ def test_receipts_are_signed_tree_heads_of_a_gapless_log(client, open_consultati
         bytes.fromhex(log["root_hash"]),
         [bytes.fromhex(h) for h in proof],
     )
-    for bad in ("leaf_index=3&tree_size=3", "first=2&second=4", "leaf_index=x&tree_size=1", ""):
+    for bad, message in (
+        ("leaf_index=3&tree_size=3", "Das Protokoll enthält 3 Einträge"),
+        ("first=2&second=4", "Das Protokoll enthält 3 Einträge"),
+        ("leaf_index=x&tree_size=1", "leaf_index muss eine ganze Zahl sein"),
+        ("", "oder first und second"),
+    ):
         response = client.get(f"{url}?{bad}")
-        assert response.status_code == 400 and response.get_json()["error"], bad
+        assert response.status_code == 400 and message in response.get_json()["error"], bad
     assert client.get("/api/v1/consultations/nirgendwo/log").status_code == 404
 
 
@@ -209,3 +221,19 @@ def test_behind_a_proxy_each_forwarded_client_has_its_own_limit(app, session, op
     assert [guess("198.51.100.1"), guess("198.51.100.1")] == [403, 429]
     assert guess("198.51.100.2") == 403
     proxied.extensions[ENGINE].dispose()
+
+
+def test_odd_receipts_get_an_answer_never_a_server_error(client, open_consultation):
+    receipt = cast(client, open_consultation, 1)[0]
+    odd = [
+        [receipt],
+        {**receipt, "consultation": ["stadtpark"]},
+        {**receipt, "key_id": {"a": 1}, "signature": 7},
+        {**receipt, "signature": "***"},
+        {**receipt, "v": 2},
+        {k: v for k, v in receipt.items() if k != "leaf_index"},
+    ]
+    for body in odd:
+        response = client.post("/api/v1/receipts/verify", json=body)
+        assert response.status_code in (200, 400), body
+        assert response.status_code == 400 or not response.get_json()["signature_valid"], body
