@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     """Parse the command line, soak, print the checks; return the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=5.0)
-    parser.add_argument("--voters", type=int, default=200000, help="upper bound of casts")
+    parser.add_argument("--voters", type=int, default=100000, help="upper bound of casts")
     parser.add_argument("--database-url", default="", help="default: SQLite in a temporary dir")
     args = parser.parse_args(argv)
     label = backend(args.database_url) if args.database_url else "sqlite"

@@ -24,6 +24,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+        "TRUSTED_PROXIES": 0,
     }
 
 
