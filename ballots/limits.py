@@ -6,7 +6,6 @@ from flask import Flask, current_app, g, make_response, request
 from flask_babel import ngettext
 from flask_limiter import Limiter, RateLimitExceeded, RequestLimit
 from flask_limiter.util import get_remote_address
-from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from voting.errors import render_error
@@ -57,12 +56,9 @@ guard_code_guesses = limiter.limit(
 
 def init_app(app: Flask) -> None:
     """Start the limiter; a breach answers with the response built in ``_locked_out``."""
+    # Behind a reverse proxy the client address comes from create_app's ProxyFix
+    # (TRUSTED_PROXIES), or one guesser would lock out the whole city.
     limiter.init_app(app)
-    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
-    if proxies:
-        # Behind a reverse proxy every request comes from the proxy: limit by the client
-        # address it forwards, or one guesser would lock out the whole city.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)  # type: ignore[method-assign]
 
     @app.errorhandler(RateLimitExceeded)
     def _rate_limited(error: RateLimitExceeded) -> Response:

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, request, session
 from flask_babel import Babel, format_datetime, get_locale
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from voting import auth, db
 from voting.config import LANGUAGES, REQUIRED_SECRETS, defaults
@@ -52,6 +53,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             + " (for a local instance run `python -m voting.instance`)"
         )
 
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind a reverse proxy: the client's address and scheme come from its headers.
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     db.init_app(app)
     auth.init_app(app)
     csrf.init_app(app)

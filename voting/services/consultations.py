@@ -13,6 +13,7 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
+from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, select
 
 from voting.models import Consultation, Kind, Option, Question, Status, Voter
@@ -183,8 +184,13 @@ def _questions(spec: ConsultationSpec) -> list[Question]:
 
 
 def find_consultation(*, session: Session, slug: str) -> Consultation | None:
-    """Return the consultation with this slug, if any."""
-    return session.exec(select(Consultation).where(Consultation.slug == slug)).first()
+    """Return the consultation with this slug, if any, its questions and options loaded."""
+    # Two queries for every question and option, instead of one per question on first use.
+    return session.exec(
+        select(Consultation)
+        .where(Consultation.slug == slug)
+        .options(selectinload(Consultation.questions).selectinload(Question.options))
+    ).first()
 
 
 def load_consultation(

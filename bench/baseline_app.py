@@ -1,0 +1,51 @@
+"""The baseline of the casting benchmark: a minimal Flask app inserting one row per POST.
+
+Same server, same database settings (voting.db.make_engine) and CSRF as the real
+app, and nothing else: the ceiling the stack itself sets.
+Run as ``gunicorn 'bench.baseline_app:create_app()'`` with VOTING_SECRET_KEY and
+VOTING_DATABASE_URL set.
+"""
+
+import os
+
+from flask import Flask, render_template_string, request
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, insert
+
+from voting.db import make_engine
+
+metadata = MetaData()
+rows = Table(
+    "bench_baseline",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(40), nullable=False, unique=True),
+    Column("content", Text, nullable=False),
+)
+
+FORM = """<!doctype html><title>Baseline</title><form method="post" action="/cast">
+<input type="hidden" name="csrf_token" value="{{ csrf_token() }}">
+<input name="code"><button>Send</button></form>"""
+
+
+def create_app() -> Flask:
+    """Create the baseline app on VOTING_DATABASE_URL."""
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY=os.environ["VOTING_SECRET_KEY"], WTF_CSRF_TIME_LIMIT=None)
+    CSRFProtect(app)
+    engine = make_engine(os.environ["VOTING_DATABASE_URL"])
+    metadata.create_all(engine)
+
+    @app.get("/")
+    def form() -> str:
+        return render_template_string(FORM)
+
+    @app.post("/cast")
+    def cast() -> str:
+        with engine.begin() as connection:
+            connection.execute(
+                insert(rows).values(code=request.form["code"], content=request.form["content"])
+            )
+        return "recorded"
+
+    return app

@@ -1,0 +1,65 @@
+"""Every benchmark runs once at a tiny size and prints figures that add up, so none rots."""
+
+import os
+
+import pytest
+
+from ballots.content import METHOD_SHAPES
+from bench import casting, charts, soak, tally_memory
+from bench import profile as profiling
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def bench_url(request: pytest.FixtureRequest) -> str:
+    """Return "" for SQLite in a temporary directory, or the PostgreSQL test database."""
+    if request.param == "sqlite":
+        return ""
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not url:
+        pytest.skip("PostgreSQL not configured: set TEST_DATABASE_URL")
+    return url
+
+
+def test_casting_prints_votes_per_second_beside_the_baseline(bench_url, capsys):
+    run = casting.main(["--seconds", "1", "--voters", "400", "--database-url", bench_url])
+    out = capsys.readouterr().out
+    assert "ratio casting / baseline" in out
+    assert run.baseline.rate > 0 and run.casting.rate > 0
+    accepted = len(run.casting.ok())
+    assert accepted == len(run.casting.samples) and not run.casting.errors
+    assert run.ballots == run.marks == accepted
+    assert f"stored: {accepted} ballots, {accepted} participation marks" in out
+
+
+def test_tally_memory_counts_every_seeded_ballot(bench_url, capsys):
+    figures = tally_memory.main(["--ballots", "3000", "--database-url", bench_url])
+    assert "ratio tally / baseline" in capsys.readouterr().out
+    assert figures["baseline"]["details"] == {"ballots": 3000}
+    details = figures["tally"]["details"]
+    assert details["ballots"] + details["blank"] == 3000
+    assert figures["tally"]["peak"] >= figures["tally"]["before"] > 0
+
+
+def test_charts_times_every_chart_type_in_both_formats(capsys):
+    figures = charts.main(["--repeat", "1"])
+    out = capsys.readouterr().out
+    assert "skipped" not in out
+    for method in METHOD_SHAPES:
+        for fmt in ("svg", "png"):
+            assert figures[f"{method} {fmt}"]["ms"] > 0
+            assert figures[f"{method} {fmt}"]["bytes"] > 0
+
+
+def test_soak_finds_every_ballot_and_receipt(bench_url, capsys):
+    status = soak.main(["--minutes", "0.04", "--voters", "300", "--database-url", bench_url])
+    out = capsys.readouterr().out
+    assert "FAIL" not in out, out
+    assert status == 0
+    assert out.count("ok ") == 5
+
+
+def test_profile_times_the_cast_path(capsys):
+    per_cast = profiling.profile_cast("", votes=5)
+    out = capsys.readouterr().out
+    assert per_cast > 0
+    assert "cast_ballot" in out and "ms per cast" in out
