@@ -24,6 +24,20 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # Secure cookies also over plain HTTP only if True; over HTTPS they always are.
+        "SESSION_COOKIE_SECURE": False,
+        # Number of reverse proxies whose X-Forwarded-* headers to trust (0: none).
+        "PROXY_FIX": 0,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "LOGIN_RATE_LIMIT": "10 per minute;100 per hour",
+        # Accessibility statement (BITV 2.0): where people report barriers.
+        "ACCESSIBILITY_CONTACT_EMAIL": "barrierefreiheit@example.org",
+        "ACCESSIBILITY_CONTACT_PHONE": None,
+        "ACCESSIBILITY_STATEMENT_DATE": "2026-11-25",
+        "ACCESSIBILITY_ENFORCEMENT_BODY": (
+            "Landesbeauftragter für die Belange behinderter Menschen Rheinland-Pfalz"
+        ),
+        "ACCESSIBILITY_ENFORCEMENT_URL": None,
     }
 
 
