@@ -5,7 +5,12 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app voting
 PORT ?= 5000
 
-.PHONY: run setup install translations test lint format reset
+CHROMIUM ?= /usr/bin/chromium
+# The browser tests need Debian's Chromium; install it only where it is missing.
+BROWSER := $(if $(wildcard $(CHROMIUM)),,chromium)
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+.PHONY: run setup install translations test lint format reset chromium
 
 run: setup ## set everything up and serve the demo on http://127.0.0.1:$(PORT)
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
@@ -28,7 +33,7 @@ translations: $(VENV)/.installed
 instance/config.py: | $(VENV)/.installed
 	$(BIN)/python -m voting.instance instance
 
-test: install ## lint, then the whole suite (PostgreSQL too where TEST_DATABASE_URL is set)
+test: install $(BROWSER) ## lint, then the whole suite (PostgreSQL too where TEST_DATABASE_URL is set)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
@@ -44,6 +49,11 @@ format: install
 messages: install ## extract new strings into the catalogues
 	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output --omit-header -o translations/messages.pot .
 	$(BIN)/pybabel update -N --no-wrap -i translations/messages.pot -d translations
+
+chromium: ## install Debian's Chromium for the browser tests (tests/e2e skip without it)
+	$(SUDO) apt-get update -q || true
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium \
+	  || echo "Chromium could not be installed: the browser tests will be skipped."
 
 reset: ## forget the local demo database, codes and keys
 	rm -rf instance

@@ -2,16 +2,14 @@
 
 import time
 
-from flask import Flask, current_app, g, make_response, request
+from flask import current_app, g, make_response, request
 from flask_babel import ngettext
-from flask_limiter import Limiter, RateLimitExceeded, RequestLimit
+from flask_limiter import RequestLimit
 from flask_limiter.util import get_remote_address
 from werkzeug.wrappers import Response
 
 from voting.errors import render_error
-
-# Storage comes from RATELIMIT_STORAGE_URI (memory:// by default, redis://… in production).
-limiter = Limiter(key_func=get_remote_address, headers_enabled=False)
+from voting.limits import limiter
 
 
 def _guess_key() -> str:
@@ -52,14 +50,3 @@ guard_code_guesses = limiter.limit(
     deduct_when=_code_was_refused,
     on_breach=_locked_out,
 )
-
-
-def init_app(app: Flask) -> None:
-    """Start the limiter; a breach answers with the response built in ``_locked_out``."""
-    # Behind a reverse proxy the client address comes from create_app's ProxyFix
-    # (TRUSTED_PROXIES), or one guesser would lock out the whole city.
-    limiter.init_app(app)
-
-    @app.errorhandler(RateLimitExceeded)
-    def _rate_limited(error: RateLimitExceeded) -> Response:
-        return error.get_response()

@@ -23,6 +23,7 @@ from results.methods import count
 OPTIONS = [("garten", "Gemeinschaftsgarten"), ("spiel", "Spielplatz"), ("park", "Parkplätze")]
 OPTIONS += [(f"p{i}", f"Projekt {i}: neue Bänke und Bäume am Weiher") for i in range(3)]
 SAMPLE_BALLOTS = 1000
+GRADES = ["Ablehnen", "Ausreichend", "Gut", "Sehr gut"]
 
 
 def sample_question(method: str, seed: int = 3) -> dict[str, Any]:
@@ -33,14 +34,22 @@ def sample_question(method: str, seed: int = 3) -> dict[str, Any]:
         options = OPTIONS
     keys = [key for key, _ in options]
     shape = METHOD_SHAPES.get(method)
+    params: dict[str, Any] = {}
     if shape == "choice":
         ballots: list[Any] = [rng.choice(keys) for _ in range(SAMPLE_BALLOTS)]
     elif shape == "approval":
         ballots = [rng.sample(keys, rng.randint(1, 3)) for _ in range(SAMPLE_BALLOTS)]
+    elif shape == "grades":
+        params["grades"] = GRADES
+        ballots = [{key: rng.randrange(len(GRADES)) for key in keys} for _ in range(SAMPLE_BALLOTS)]
     else:
-        # Rankings and other shapes: a full random order of the options.
+        # Rankings: a full random order of the options.
         ballots = [rng.sample(keys, len(keys)) for _ in range(SAMPLE_BALLOTS)]
-    outcome = count(method, keys, iter(ballots))
+    if method.startswith("pb_"):
+        params.update(budget=100_000, costs={key: 20_000 + 5_000 * i for i, key in enumerate(keys)})
+    if method == "stv":
+        params["seats"] = 2
+    outcome = count(method, keys, iter(ballots), **params)
     return {
         "key": method,
         "text": f"Beispielfrage ({method})",

@@ -73,6 +73,9 @@ def seed_approval(url: str, ballots: int, seed: int = 7) -> int:
                     "tracking_code": f"T{i:012d}",
                     "content": rng.choice(contents),
                     "district": "",
+                    # The tally reads only the contents; the log columns just need values.
+                    "leaf_index": i,
+                    "leaf_hash": f"{i:064x}",
                 }
                 for i in range(start, min(start + CHUNK, ballots))
             ]

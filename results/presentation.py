@@ -33,7 +33,6 @@ __all__ = [
     "QuestionFigures",
     "chart_bytes",
     "figures",
-    "inline_svg",
     "locale_code",
     "turnout_figures",
 ]
@@ -176,12 +175,6 @@ def chart_bytes(figs: QuestionFigures, fmt: str) -> bytes:
     """Render a question's chart as "svg" or "png" (PNG at twice the screen resolution)."""
     fig = figs.draw()
     return charts.render_svg(fig) if fmt == "svg" else charts.render_png(fig)
-
-
-def inline_svg(svg: bytes) -> str:
-    """Return SVG markup for embedding in HTML, without the XML prologue."""
-    text = svg.decode("utf-8")
-    return text[text.index("<svg") :]
 
 
 def turnout_figures(consultation: Any, turnout: dict[str, Any]) -> QuestionFigures:

@@ -5,11 +5,18 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, request, session
-from flask_babel import Babel, format_datetime, get_locale
+from flask_babel import (
+    Babel,
+    format_currency,
+    format_date,
+    format_datetime,
+    format_decimal,
+    get_locale,
+)
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from voting import auth, db
+from voting import auth, db, limits, security
 from voting.config import LANGUAGES, REQUIRED_SECRETS, defaults
 from voting.labels import ACTION_LABELS, KIND_LABELS, ROLE_LABELS, STATUS_LABELS
 
@@ -25,6 +32,11 @@ def select_locale() -> str:
     """Return the language the visitor chose; German unless they picked another."""
     chosen = session.get("lang")
     return chosen if chosen in LANGUAGES else LANGUAGES[0]
+
+
+def _format_euro(amount: float | int) -> str:
+    """Format an amount in euros the way the visitor's language writes it."""
+    return format_currency(amount, "EUR")
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -58,6 +70,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     db.init_app(app)
+    security.init_app(app)
     auth.init_app(app)
     csrf.init_app(app)
     babel.init_app(
@@ -67,14 +80,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
 
     from ballots import api as ballot_api
-    from ballots import limits
     from ballots import views as ballot_views
     from results import bundle_views
     from results import cli as results_cli
     from results import views as results_views
-    from voting import cli, errors, staff, views
+    from voting import cli, errors, pages, staff, views
 
-    limits.init_app(app)
     # The JSON API changes nothing and is read by programs, not by forms of this site.
     csrf.exempt(ballot_api.bp)
     app.register_blueprint(views.bp)
@@ -83,9 +94,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(bundle_views.bp)
     app.register_blueprint(results_views.bp)
     app.register_blueprint(staff.bp)
+    app.register_blueprint(pages.bp)
     errors.register(app)
     cli.register(app)
     results_cli.register(app)
+    limits.init_app(app)
 
     @app.context_processor
     def _template_globals() -> dict[str, Any]:
@@ -93,6 +106,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             "languages": LANGUAGES,
             "lang": str(get_locale() or LANGUAGES[0]),
             "format_datetime": format_datetime,
+            "format_date": format_date,
+            "format_number": format_decimal,
+            "format_euro": _format_euro,
             "current_path": request.full_path.rstrip("?"),
             "status_labels": STATUS_LABELS,
             "kind_labels": KIND_LABELS,

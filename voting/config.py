@@ -28,10 +28,23 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "CODE_GUESS_LIMIT": "20 per hour",
         # Where the rate limiter counts: memory:// per process, or redis://127.0.0.1:6379.
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Explicit: the one Limiter instance would otherwise keep an earlier app's setting.
+        "RATELIMIT_ENABLED": True,
         # Reverse proxies in front of the app whose X-Forwarded-For is trusted (0: none).
         "TRUSTED_PROXIES": 0,
         # Districts and age bands with fewer ballots show no figures (ballot secrecy).
         "MIN_DISTRICT_BALLOTS": 10,
+        # Secure cookies also over plain HTTP only if True; over HTTPS they always are.
+        "SESSION_COOKIE_SECURE": False,
+        "LOGIN_RATE_LIMIT": "10 per minute;100 per hour",
+        # Accessibility statement (BITV 2.0): where people report barriers.
+        "ACCESSIBILITY_CONTACT_EMAIL": "barrierefreiheit@example.org",
+        "ACCESSIBILITY_CONTACT_PHONE": None,
+        "ACCESSIBILITY_STATEMENT_DATE": "2026-11-25",
+        "ACCESSIBILITY_ENFORCEMENT_BODY": (
+            "Landesbeauftragter für die Belange behinderter Menschen Rheinland-Pfalz"
+        ),
+        "ACCESSIBILITY_ENFORCEMENT_URL": None,
     }
 
 

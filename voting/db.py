@@ -11,6 +11,8 @@ EXTENSION_KEY = "buergervotum.engine"
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys and explicit transactions."""
+    # Parameters (code hashes, pseudonyms, ballot contents) stay out of logs and error texts.
+    kwargs.setdefault("hide_parameters", True)
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, **kwargs)
     engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)

@@ -1,9 +1,13 @@
 """Error pages in the visitor's language; never a bare stack trace."""
 
-from flask import Flask, render_template
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+API_PREFIX = "/api/"
 
 
 def _messages() -> dict[int, str]:
@@ -19,9 +23,11 @@ def _messages() -> dict[int, str]:
     }
 
 
-def render_error(code: int, message: str | None = None) -> tuple[str, int]:
-    """Render the error page for an HTTP status."""
+def render_error(code: int, message: str | None = None) -> tuple[Any, int]:
+    """Render the error page for an HTTP status; JSON for the API."""
     text = message or _messages().get(code, _messages()[400 if code < 500 else 500])
+    if request.path.startswith(API_PREFIX):
+        return jsonify({"error": {"status": code, "message": text}}), code
     return render_template("errors.html", code=code, message=text), code
 
 
@@ -29,7 +35,7 @@ def register(app: Flask) -> None:
     """Install the error handlers."""
 
     @app.errorhandler(CSRFError)
-    def _csrf(_error: CSRFError) -> tuple[str, int]:
+    def _csrf(_error: CSRFError) -> tuple[Any, int]:
         return render_error(
             400,
             _(
@@ -39,5 +45,5 @@ def register(app: Flask) -> None:
         )
 
     @app.errorhandler(HTTPException)
-    def _http(error: HTTPException) -> tuple[str, int]:
+    def _http(error: HTTPException) -> tuple[Any, int]:
         return render_error(error.code or 500)

@@ -92,7 +92,8 @@ def test_staff_close_tally_and_publish(client, session, auth, open_consultation)
     results = client.get(f"/consultations/{slug}/results")
     assert results.status_code == 200
     html = results.get_data(as_text=True)
-    assert "<svg" in html
+    # Charts are SVG files shown as images: inline SVG's style attributes break under the CSP.
+    assert f'src="/consultations/{slug}/results/nutzung.svg"' in html
     assert "3 von 5" in html and "60,0 %" in html  # turnout
     assert "Gemeinschaftsgarten" in html and "66,7 %" in html  # 2 of 3 for the garden
     png = client.get(f"/consultations/{slug}/results/nutzung.png")

@@ -1,0 +1,39 @@
+"""Every route is known to the site-wide tests, and every answer carries the security headers."""
+
+import pytest
+
+from tests.sitemap import Site, form_cases, log_in, page_visits, populate, routes, url
+
+
+@pytest.fixture
+def site(app, session) -> Site:
+    return populate(app, session)
+
+
+def test_every_route_is_in_the_site_map(app, site):
+    visited = {visit.endpoint for visit in page_visits(site)}
+    posted = {case.endpoint for case in form_cases(site)}
+    assert routes(app, "GET") - visited == set(), "add the new page to tests/sitemap.py"
+    assert routes(app, "POST") - posted == set(), "add the new form to tests/sitemap.py"
+
+
+def test_every_answer_carries_the_security_headers(app, site):
+    clients = {}
+    for visit in page_visits(site):
+        if visit.role not in clients:
+            clients[visit.role] = app.test_client()
+            if visit.role:
+                log_in(clients[visit.role], visit.role)
+        client = clients[visit.role]
+        response = client.get(url(app, visit.endpoint, visit.values))
+        response.close()
+        assert response.status_code == (302 if visit.kind == "redirect" else 200), visit.label
+        headers = response.headers
+        policy = headers["Content-Security-Policy"]
+        assert "'unsafe-inline'" not in policy or visit.kind == "image", visit.label
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "no-referrer"
+        assert "Strict-Transport-Security" not in headers  # plain HTTP here
+        if visit.kind == "html":
+            assert "frame-ancestors 'none'" in policy, visit.label
+            assert "script-src 'self'" in policy and "style-src 'self'" in policy

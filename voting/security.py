@@ -1,0 +1,59 @@
+"""Security headers on every response and session cookies that follow the scheme."""
+
+from flask import Flask, request
+from flask.sessions import SecureCookieSessionInterface
+from werkzeug.wrappers import Response
+
+# Only files from this site: no inline script or style, no plugins, no foreign forms.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors {ancestors}"
+)
+# A chart opened on its own: matplotlib writes style attributes, nothing may run.
+SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+EMBED_PREFIX = "/embed/"
+HSTS = "max-age=63072000; includeSubDomains"
+
+
+class SchemeAwareSessionInterface(SecureCookieSessionInterface):
+    """Mark the session cookie Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        """Return True if configured so, or if this request is served over HTTPS."""
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+
+def is_embeddable(path: str) -> bool:
+    """Return whether other sites may show ``path`` in a frame."""
+    return path.startswith(EMBED_PREFIX)
+
+
+def add_security_headers(response: Response) -> Response:
+    """Set the security headers of one response."""
+    headers = response.headers
+    embeddable = is_embeddable(request.path)
+    if response.mimetype == "image/svg+xml":
+        headers["Content-Security-Policy"] = SVG_POLICY
+    else:
+        ancestors = "*" if embeddable else "'none'"
+        headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.format(ancestors=ancestors)
+    if not embeddable:
+        headers["X-Frame-Options"] = "DENY"
+    headers["X-Content-Type-Options"] = "nosniff"
+    # Everywhere, not only on the ballot: no address of ours ever travels to another site.
+    headers["Referrer-Policy"] = "no-referrer"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
+    if request.is_secure:
+        headers["Strict-Transport-Security"] = HSTS
+    if request.method not in ("GET", "HEAD") and "Cache-Control" not in headers:
+        # Answers to forms (ballot, login) must not be kept by a shared computer's cache.
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Install the headers and the session cookie rule (ProxyFix is create_app's)."""
+    app.session_interface = SchemeAwareSessionInterface()
+    app.after_request(add_security_headers)
