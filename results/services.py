@@ -7,6 +7,7 @@ from sqlmodel import Session, func, select
 
 from ballots.log import log_root
 from ballots.models import Ballot, Participation
+from ballots.traces import erase_cast_order
 from results.models import Result
 from results.tally import count_question
 from results.turnout import turnout
@@ -46,6 +47,8 @@ def tally_consultation(
         raise ConsultationError(
             f"{consultation.slug}: {ballots} ballots but {marks} participation marks"
         )
+    # Voting is over: storage must not keep the order in which marks and ballots came in.
+    erase_cast_order(session=session, consultation_id=consultation.id)
     questions = []
     for question in consultation.questions:
         outcome = count_question(

@@ -8,10 +8,12 @@ from sqlalchemy import DateTime, inspect, select, text
 
 from ballots.models import Ballot, Participation, TurnoutCounter
 from ballots.services import cast_ballot
+from results.services import tally_consultation
 from tests.conftest import PSEUDONYM_KEY, make_open_consultation
 from voting.codes import normalise_code
-from voting.models import Voter
+from voting.models import Consultation, Voter
 from voting.pseudonyms import code_hash
+from voting.services.consultations import transition
 
 ANSWERS = {"brunnen": "yes", "nutzung": "garten", "projekte": ["licht"]}
 
@@ -89,3 +91,42 @@ def test_the_order_of_the_log_says_nothing_about_the_order_of_the_marks(session,
         (datetime(2027, 3, 2, 18, tzinfo=UTC), 11),
     ]
     assert len(session.execute(select(Participation)).all()) == 12
+
+
+def test_after_the_count_storage_keeps_no_trace_of_the_order_of_voting(session, signer):
+    consultation = make_open_consultation(session, voters=8)
+    order = [5, 2, 7, 0, 3, 6, 1, 4]
+    for position in order:
+        cast_ballot(
+            session=session,
+            consultation_id=consultation.id,
+            code=consultation.codes[position],
+            answers=ANSWERS,
+            pseudonym_key=PSEUDONYM_KEY,
+            signer=signer,
+            now=datetime(2027, 3, 2, 17, tzinfo=UTC),
+        )
+        session.commit()
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        # During voting each mark shares its transaction id with exactly one ballot.
+        marks_xmin = session.execute(text("SELECT xmin::text FROM participation")).scalars()
+        ballots_xmin = session.execute(text("SELECT xmin::text FROM ballot")).scalars()
+        assert len(set(marks_xmin) & set(ballots_xmin)) == 8
+
+    item = session.get(Consultation, consultation.id)
+    transition(session=session, consultation=item, action="close", actor="test")
+    tally_consultation(session=session, consultation=item, actor="test")
+    session.commit()
+
+    stored = session.execute(text("SELECT voter_id FROM participation")).scalars().all()
+    assert stored == sorted(stored) and len(stored) == 8
+    if postgres:
+        # One rewrite stamped every mark and every ballot alike.
+        marks_xmin = set(session.execute(text("SELECT xmin::text FROM participation")).scalars())
+        ballots_xmin = set(session.execute(text("SELECT xmin::text FROM ballot")).scalars())
+        assert len(marks_xmin) == 1 and marks_xmin == ballots_xmin
+    # The count still sees every ballot.
+    assert session.execute(
+        select(Ballot.leaf_index).order_by(Ballot.leaf_index)
+    ).scalars().all() == list(range(8))
