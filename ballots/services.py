@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -164,3 +164,27 @@ def _count_turnout(session: Session, consultation_id: int, now: datetime) -> Non
             set_={"ballots": TurnoutCounter.ballots + 1},
         )
     )
+
+
+def reorder_marks(*, session: Session, consultation_id: int) -> int:
+    """Rewrite a consultation's participation marks in voter order; return how many.
+
+    PostgreSQL stores rows in the order they were inserted and keeps the inserting
+    transaction (``xmin``) with each, so until rewritten the marks show the order of
+    voting and share a transaction with their ballots. Run after the close.
+    """
+    voters = list(
+        session.execute(
+            select(Participation.voter_id)
+            .where(Participation.consultation_id == consultation_id)
+            .order_by(Participation.voter_id)
+        ).scalars()
+    )
+    session.execute(delete(Participation).where(Participation.consultation_id == consultation_id))
+    if voters:
+        session.execute(
+            insert(Participation),
+            [{"consultation_id": consultation_id, "voter_id": voter} for voter in voters],
+        )
+    session.flush()
+    return len(voters)
