@@ -173,6 +173,9 @@ def reorder_marks(*, session: Session, consultation_id: int) -> int:
     transaction (``xmin``) with each, so until rewritten the marks show the order of
     voting and share a transaction with their ballots. Run after the close.
     """
+    begin_write(session)
+    # Holding the log keeps a late cast from slipping a mark in between read and rewrite.
+    lock_log(session=session, consultation_id=consultation_id)
     voters = list(
         session.execute(
             select(Participation.voter_id)
