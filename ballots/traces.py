@@ -11,11 +11,16 @@ PostgreSQL vacuums them (``VACUUM participation, ballot`` right after the count)
 from sqlalchemy import delete, insert, select, update
 from sqlmodel import Session
 
+from ballots.log import lock_log
 from ballots.models import Ballot, Participation
+from voting.db import begin_write
 
 
 def erase_cast_order(*, session: Session, consultation_id: int) -> int:
     """Rewrite the consultation's marks in voter order and its ballots; return the marks."""
+    begin_write(session)
+    # Holding the log keeps a late cast from slipping a mark in between read and rewrite.
+    lock_log(session=session, consultation_id=consultation_id)
     voters = (
         session.execute(
             select(Participation.voter_id)

@@ -55,16 +55,20 @@ class Server:
             "VOTING_SIGNING_KEY_PATH": str(self.signing_key_path),
             **self.settings,
         }
-        command = [
-            sys.executable, "-m", "gunicorn", "--preload", "--workers", str(self.workers),
-            "--worker-class", "gthread", "--threads", "8", "--backlog", "1024",
-            "--bind", f"127.0.0.1:{self.port}", "voting:create_app()",
-        ]  # fmt: skip
+        command = [sys.executable, "-m", "gunicorn", "--preload"]
+        command += ["--workers", str(self.workers), "--worker-class", "gthread", "--threads", "8"]
+        command += ["--backlog", "1024", "--bind", f"127.0.0.1:{self.port}", "voting:create_app()"]
+        log = self.instance / "gunicorn.log"
         # A process group of its own, so one signal reaches the master and every worker.
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env=env, start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+        with log.open("ab") as output:
+            self.process = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env=env,
+                start_new_session=True,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             try:
@@ -73,7 +77,7 @@ class Server:
             except OSError:
                 time.sleep(0.1)
         self.kill()
-        raise RuntimeError("gunicorn did not start")
+        raise RuntimeError(f"gunicorn did not start: {log.read_text()[-2000:]}")
 
     def kill(self) -> None:
         """End the whole process group at once, as a power cut or OOM killer would."""
