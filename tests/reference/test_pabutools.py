@@ -76,9 +76,7 @@ def skewed_instance(seed: int, projects: int, voters: int):
 def test_equal_shares_on_larger_instances(seed):
     # Many rounds leave supporters with unequal money, so caps take several passes.
     options, costs, budget, ballots = skewed_instance(seed, projects=25, voters=400)
-    ours = count(
-        "pb_equal_shares", options, ballots, budget=budget, costs=costs, completion="none"
-    )
+    ours = count("pb_equal_shares", options, ballots, budget=budget, costs=costs, completion="none")
     if "tie" in ours.details:
         pytest.skip("equal price and votes; pabutools breaks such ties by name")
     inst, profile = theirs(options, costs, budget, ballots)
