@@ -140,3 +140,26 @@ def test_exact_shares_do_not_lose_a_cent():
     )
     assert outcome.winners == ["x"]
     assert Fraction(100, 3) * 3 == 100
+
+
+def test_our_pabulib_files_read_the_same_in_pabutools():
+    from pabutools.election.pabulib import parse_pabulib_from_string
+
+    from results.pabulib import approval_instance, write_pb
+
+    options, costs, budget, ballots = instance(7)
+    text = write_pb(
+        approval_instance(
+            meta={"description": "test", "budget": str(budget)},
+            projects=[(o, o.upper(), costs[o]) for o in options],
+            ballots=iter(ballots),
+        )
+    )
+    inst, profile = parse_pabulib_from_string(text)
+    assert int(inst.budget_limit) == budget
+    assert {p.name: int(p.cost) for p in inst} == costs
+    assert sorted(sorted(p.name for p in b) for b in profile) == sorted(sorted(b) for b in ballots)
+    ours = count("pb_equal_shares", options, ballots, budget=budget, costs=costs, completion="none")
+    if "tie" not in ours.details:
+        theirs = method_of_equal_shares(inst, profile, sat_class=Cost_Sat)
+        assert ours.winners == [p.name for p in theirs]
