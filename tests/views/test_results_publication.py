@@ -213,3 +213,14 @@ def test_embed_page_may_be_framed_and_api_lists_the_result(client, session, coun
     data = client.get(f"/api/v1/consultations/{counted.slug}/results").get_json()
     assert data["lot_seed"] == "01" * 32
     assert data["turnout"]["by_district"][0]["ballots"] == 12
+
+
+def test_a_result_without_any_ballot_is_published_and_shown(client, session):
+    opened = make_open_consultation(session, voters=3, questions=QUESTIONS)
+    publish(session, opened.id, seed=None)
+    page = client.get(f"/consultations/{opened.slug}/results")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "0 von 3" in html and "Keine Stimmen" in html
+    for key in ("ja", "borda", "schulze", "irv", "stv", "mj", "score", "pb", "greedy"):
+        assert client.get(f"/consultations/{opened.slug}/results/{key}.svg").status_code == 200
