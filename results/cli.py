@@ -1,9 +1,14 @@
 """`flask results …`: tally and publish from the command line."""
 
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from results.methods import InvalidBallot, count
+from results.methods.pb_equal_shares import COMPLETIONS
+from results.pabulib import PabulibError, read_pb
 from results.services import publish_result, tally_consultation
 from voting.cli import actor_option, consultation_or_fail, session_scope
 from voting.services.consultations import ConsultationError
@@ -42,6 +47,41 @@ def publish_command(slug: str, actor: str) -> None:
         except ConsultationError as exc:
             raise click.ClickException(str(exc)) from exc
         click.echo(f"Published the result of {slug}.")
+
+
+@results_cli.command("recount-pb")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--method", type=click.Choice(["pb_equal_shares", "pb_greedy"]), default="pb_equal_shares"
+)
+@click.option("--completion", type=click.Choice(COMPLETIONS), default="add1")
+def recount_pb_command(path: str, method: str, completion: str) -> None:
+    """Recount a participatory budget from a Pabulib (.pb) file and list the funded projects."""
+    try:
+        instance = read_pb(Path(path).read_text(encoding="utf-8"))
+        params = {"completion": completion} if method == "pb_equal_shares" else {}
+        outcome = count(
+            method,
+            list(instance.projects),
+            instance.ballots(),
+            budget=instance.budget,
+            costs=instance.costs,
+            **params,
+        )
+    except (PabulibError, InvalidBallot, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    details = outcome.details
+    for pid in outcome.winners:
+        project = instance.projects[pid]
+        click.echo(
+            f"{pid}\t{details['costs'][pid]}\t{details['votes'][pid]}\t{project.get('name', '')}"
+        )
+    click.echo(
+        f"Funded {len(outcome.winners)} of {len(instance.projects)} projects for "
+        f"{details['spent']} of {details['budget']}."
+    )
+    if "tie" in details:
+        click.echo(f"Unresolved tie: {', '.join(details['tie']['tied'])}")
 
 
 def register(app: Flask) -> None:

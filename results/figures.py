@@ -114,4 +114,11 @@ def bar_figure(
 
 
 def fmt_points(text: str) -> str:
-    return text.replace(".", "," if locale_code() == "de" else ".")
+    """Format a published decimal string ("12.5000") for the page: "12,5"."""
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    whole, _dot, fraction = text.partition(".")
+    number = fmt_int(int(whole))
+    if not fraction:
+        return number
+    return number + ("," if locale_code() == "de" else ".") + fraction

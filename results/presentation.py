@@ -47,7 +47,9 @@ def _yes_no(q: dict[str, Any], labels: dict[str, str]) -> QuestionFigures:
         "accepted": _("Accepted: %(percent)s yes", percent=fmt_pct(yes, base)),
         "rejected": _("Rejected: %(percent)s no", percent=fmt_pct(no, base)),
         "tie": _("Tie: the proposal is not accepted"),
-        "not_decided": _("Not decided: the majority did not reach the quorum"),
+        "not_decided": _("Not decided: %(percent)s yes", percent=fmt_pct(yes, base))
+        if yes > no
+        else _("Not decided: %(percent)s no", percent=fmt_pct(no, base)),
     }[d["decision"]]
     line = None
     if "quorum" in d:
@@ -120,7 +122,10 @@ def _budget(q: dict[str, Any], labels: dict[str, str]) -> QuestionFigures:
         budget=fmt_money(d["budget"]),
     )
     base_label = _(
-        "Approvals of %(ballots)s ballots; funded projects hatched", ballots=fmt_int(d["ballots"])
+        "%(summary)s. Bars: approvals of %(ballots)s ballots and the cost; funded projects "
+        "hatched and marked ✓",
+        summary=summary,
+        ballots=fmt_int(d["ballots"]),
     )
     order = sorted(keys, key=lambda k: (k not in funded, -d["votes"][k]))
     return QuestionFigures(
@@ -145,6 +150,7 @@ def _budget(q: dict[str, Any], labels: dict[str, str]) -> QuestionFigures:
             [d["votes"][k] for k in keys],
             d["ballots"],
             base_label,
+            value_labels=[f"{fmt_int(d['votes'][k])} · {fmt_money(d['costs'][k])}" for k in keys],
             marked=[k in funded for k in keys],
         ),
     )

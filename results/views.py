@@ -14,8 +14,10 @@ from werkzeug.wrappers import Response
 
 from results.models import Result
 from results.numbers import format_int, format_percent
+from results.pabulib import approval_instance, write_pb
 from results.presentation import chart_bytes, figures, locale_code, turnout_figures
 from results.services import publish_result, published_result, tally_consultation
+from results.tally import stream_answers
 from voting.auth import EDITORS, role_required
 from voting.db import get_session
 from voting.models import Consultation, Status
@@ -109,6 +111,32 @@ def question_json(slug: str, key: str) -> Response:
         indent=2,
     )
     return _download(body, "application/json", f"{slug}-{key}.json")
+
+
+@bp.get("/consultations/<slug>/results/<key>.pb")
+def pabulib_file(slug: str, key: str) -> Response:
+    """Download a participatory budget with every ballot in the Pabulib format."""
+    consultation, result = _published(slug)
+    question = _question(result, key)
+    if question["method"] not in ("pb_greedy", "pb_equal_shares"):
+        abort(404)
+    details = question["details"]
+    instance = approval_instance(
+        meta={
+            "description": f"{consultation.title}: {question['text']}",
+            "country": "Germany",
+            "unit": str(current_app.config["CITY_NAME"]),
+            "instance": str(consultation.closes_at.year),
+            "budget": str(details["budget"]),
+            "rule": question["method"],
+        },
+        projects=[(o["key"], o["label"], details["costs"][o["key"]]) for o in question["options"]],
+        ballots=stream_answers(
+            session=get_session(), consultation_id=consultation.id, question_key=key
+        ),
+        funded=details["funded"],
+    )
+    return _download(write_pb(instance), "text/plain", f"{slug}-{key}.pb")
 
 
 @bp.get("/embed/<slug>/<key>")

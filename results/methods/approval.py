@@ -2,8 +2,8 @@
 
 from collections.abc import Collection, Iterable, Sequence
 
-from ballots.content import BallotError, BallotQuestion, check_answer
-from results.methods import InvalidBallot, Outcome, register, tiers
+from results.methods import Outcome, register, tiers
+from results.methods.ballots_read import read_approvals
 from results.methods.lot import single_winner
 
 
@@ -20,22 +20,15 @@ def count_approval(
     if min_choices < 1 or (max_choices is not None and max_choices < min_choices):
         raise ValueError(f"choice limits {min_choices}..{max_choices} allow no ballot")
     # The shape of an approval ballot is checked where casting checks it too.
-    question = BallotQuestion(
-        "", "approval", tuple(options), {"max_choices": max_choices, "min_choices": min_choices}
+    sets, blank = read_approvals(
+        "approval", options, ballots, {"max_choices": max_choices, "min_choices": min_choices}
     )
     counts = dict.fromkeys(options, 0)
-    voted = blank = 0
-    for ballot in ballots:
-        try:
-            choices = check_answer(question, ballot)
-        except BallotError as exc:
-            raise InvalidBallot(f"{ballot!r}: the ballot {exc.description}") from None
-        if choices is None:
-            blank += 1
-            continue
-        voted += 1
+    voted = 0
+    for choices, n in sets.items():
+        voted += n
         for choice in choices:
-            counts[choice] += 1
+            counts[choice] += n
     approvals = sum(counts.values())
     ranking = tiers(options, counts)
     winners, extra = single_winner(ranking, lot_seed, decided=approvals > 0)

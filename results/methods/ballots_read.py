@@ -7,16 +7,26 @@ from typing import Any
 from ballots.content import BallotError, BallotQuestion, check_answer
 from results.methods import InvalidBallot
 
+CACHE_SIZE = 50_000  # distinct answers remembered; bounds the memory of a count
+
 
 def checker(method: str, options: Sequence[str], params: Mapping[str, Any] | None = None):
     """Return a function that checks one answer as casting does and returns its canonical form."""
     question = BallotQuestion("", method, tuple(options), dict(params or {}))
+    # Real ballots repeat: an answer checked once need not be checked again.
+    seen: dict[tuple[str, ...], Any] = {}
 
     def check(answer: Any) -> Any:
+        key = tuple(answer) if isinstance(answer, list) else None
+        if key is not None and key in seen:
+            return seen[key]
         try:
-            return check_answer(question, answer)
+            checked = check_answer(question, answer)
         except BallotError as exc:
             raise InvalidBallot(f"{answer!r}: the ballot {exc.description}") from None
+        if key is not None and len(seen) < CACHE_SIZE:
+            seen[key] = checked
+        return checked
 
     return check
 

@@ -36,15 +36,14 @@ class _Unresolved(Exception):
 TOLERANCE = 1e-9
 
 
-def _cap(cost: Any, groups: list[int], money: Sequence[Any], sizes: Sequence[int]) -> Any:
-    """Return the payment cap per supporter (rho x cost), or None if they cannot pay.
+def _rough_cap(cost: float, groups: list[int], money: Sequence[float], sizes: Sequence[int]):
+    """Estimate the payment cap per supporter (rho x cost) in floats; None if unaffordable.
 
     Supporters with less money than the cap pay all they have; the rest pay the cap.
-    Works on exact fractions (pass `cost` as a Fraction) and, as an estimate, on floats.
     """
     if sum(money[g] * sizes[g] for g in groups) < cost:
         return None
-    paid, paying, active = 0, sum(sizes[g] for g in groups), groups
+    paid, paying, active = 0.0, sum(sizes[g] for g in groups), groups
     while paying:
         cap = (cost - paid) / paying
         poor = [g for g in active if money[g] < cap]
@@ -53,7 +52,48 @@ def _cap(cost: Any, groups: list[int], money: Sequence[Any], sizes: Sequence[int
         paid += sum(money[g] * sizes[g] for g in poor)
         paying -= sum(sizes[g] for g in poor)
         active = [g for g in active if money[g] >= cap]
-    return None  # only floats get here: all money spent, within rounding of the cost
+    return None  # all money spent, within rounding of the cost
+
+
+class _Money:
+    """Every group's money as whole numbers over one common denominator: exact and fast.
+
+    A voter of group g holds units[g] / denominator. Paying a cap X / P (in units) first
+    scales every holding by P, so the cap and all holdings stay whole numbers.
+    """
+
+    def __init__(self, share: Fraction, groups: int) -> None:
+        self.units = [share.numerator] * groups
+        self.denominator = share.denominator
+        self.estimate = [float(share)] * groups
+
+    def cap(self, cost: int, groups: list[int], sizes: Sequence[int]) -> tuple[int, int] | None:
+        """Return the exact cap per supporter as (X, P), meaning X / P units, or None."""
+        units = self.units
+        target = cost * self.denominator
+        if sum(units[g] * sizes[g] for g in groups) < target:
+            return None
+        paid, paying, active = 0, sum(sizes[g] for g in groups), groups
+        while paying:
+            cap = target - paid  # the cap is cap / paying units
+            poor = [g for g in active if units[g] * paying < cap]
+            if not poor:
+                return cap, paying
+            active = [g for g in active if units[g] * paying >= cap]
+            paid += sum(units[g] * sizes[g] for g in poor)
+            paying -= sum(sizes[g] for g in poor)
+        return None  # unreachable: affordability was checked
+
+    def pay(self, groups: list[int], cap: tuple[int, int]) -> None:
+        """Let each group pay the cap, or all it has if that is less."""
+        amount, parts = cap
+        if parts > 1:
+            self.units = [u * parts for u in self.units]
+            self.denominator *= parts
+        units, estimate, denominator = self.units, self.estimate, self.denominator
+        for g in groups:
+            units[g] -= min(units[g], amount)
+            estimate[g] = units[g] / denominator
 
 
 def equal_shares(
@@ -75,13 +115,12 @@ def equal_shares(
         for option in chosen:
             supporters[option].append(g)
     sizes = [n for _chosen, n in groups]
-    money = [share] * len(groups)
-    estimate = [float(share)] * len(groups)
+    money = _Money(share, len(groups))
     funded: list[str] = []
 
     def rough(option: str) -> float | None:
         cost = costs[option]
-        cap = _cap(cost * (1 - TOLERANCE), supporters[option], estimate, sizes)
+        cap = _rough_cap(cost * (1 - TOLERANCE), supporters[option], money.estimate, sizes)
         return None if cap is None else cap / cost
 
     # rho only grows as money is spent, so a value from an earlier round is a lower bound:
@@ -115,22 +154,22 @@ def equal_shares(
             near.append(option)
         exact = {}
         for option in near:
-            cap = _cap(Fraction(costs[option]), supporters[option], money, sizes)
+            cap = money.cap(costs[option], supporters[option], sizes)
             if cap is not None:
                 exact[option] = cap
         if not exact:
             continue
-        best = min(cap / costs[o] for o, cap in exact.items())
-        tied = [o for o in near if o in exact and exact[o] / costs[o] == best]
+        # rho = cap / cost = X / (P x cost) units; the denominator is common to all.
+        prices = {o: Fraction(x, p * costs[o]) for o, (x, p) in exact.items()}
+        best = min(prices.values())
+        tied = [o for o in near if o in prices and prices[o] == best]
         choice = _break_tie(tied, votes, lot_seed, lots)
         for option in exact:
             if option != choice:
                 rho = rough(option)
                 if rho is not None:
                     heapq.heappush(heap, (rho, version, option))
-        for g in supporters[choice]:
-            money[g] -= min(money[g], exact[choice])
-            estimate[g] = float(money[g])
+        money.pay(supporters[choice], exact[choice])
         funded.append(choice)
     return funded
 

@@ -16,12 +16,11 @@ from pref_voting.grade_methods import majority_judgement, score_voting  # noqa: 
 from pref_voting.grade_profiles import GradeProfile  # noqa: E402
 from pref_voting.iterative_methods import instant_runoff_put  # noqa: E402
 from pref_voting.margin_based_methods import beat_path  # noqa: E402
-from pref_voting.profiles import Profile  # noqa: E402
 from pref_voting.profiles_with_ties import ProfileWithTies  # noqa: E402
 from pref_voting.proportional_methods import stv_scottish  # noqa: E402
-from pref_voting.scoring_methods import borda, borda_for_profile_with_ties, plurality  # noqa: E402
+from pref_voting.scoring_methods import borda_for_profile_with_ties, plurality  # noqa: E402
 
-SEEDS = range(60)
+SEEDS = range(30)
 
 
 def options_for(rng: random.Random) -> list[str]:
@@ -34,10 +33,6 @@ def full_rankings(rng: random.Random, options: list[str], voters: int) -> list[l
 
 def truncated_rankings(rng: random.Random, options: list[str], voters: int) -> list[list[str]]:
     return [rng.sample(options, rng.randint(1, len(options))) for _ in range(voters)]
-
-
-def ints(options: list[str], ranking: list[str]) -> list[int]:
-    return [options.index(o) for o in ranking]
 
 
 def names(options: list[str], winners) -> list[str]:
@@ -60,7 +55,7 @@ def test_single_choice_is_plurality(seed):
     options = options_for(rng)
     rankings = full_rankings(rng, options, rng.randint(1, 9))
     ours = count("single", options, [r[0] for r in rankings])
-    theirs = plurality(Profile([ints(options, r) for r in rankings]))
+    theirs = plurality(with_ties(rankings, options))
     assert sorted(ours.winners) == names(options, theirs)
 
 
@@ -70,7 +65,8 @@ def test_borda_on_full_rankings(seed):
     options = options_for(rng)
     rankings = full_rankings(rng, options, rng.randint(1, 9))
     ours = count("borda", options, rankings)
-    theirs = borda(Profile([ints(options, r) for r in rankings]))
+    # On full rankings the symmetric count is 2 x Borda - (n - 1): the same winners.
+    theirs = borda_for_profile_with_ties(with_ties(rankings, options))
     assert sorted(ours.winners) == names(options, theirs)
 
 
@@ -100,7 +96,7 @@ def test_irv_without_a_lot_names_every_possible_winner(seed):
     options = options_for(rng)
     rankings = full_rankings(rng, options, rng.randint(1, 9))
     ours = count("irv", options, rankings)
-    theirs = instant_runoff_put(Profile([ints(options, r) for r in rankings]))
+    theirs = instant_runoff_put(with_ties(rankings, options))
     assert sorted(ours.winners) == names(options, theirs)
 
 
@@ -110,7 +106,7 @@ def test_irv_with_a_lot_elects_one_possible_winner(seed):
     options = options_for(rng)
     rankings = full_rankings(rng, options, rng.randint(1, 9))
     ours = count("irv", options, rankings, lot_seed=seed.to_bytes(4, "big"))
-    theirs = instant_runoff_put(Profile([ints(options, r) for r in rankings]))
+    theirs = instant_runoff_put(with_ties(rankings, options))
     assert len(ours.winners) == 1
     assert ours.winners[0] in names(options, theirs)
 
@@ -163,7 +159,7 @@ def test_score(seed):
     assert sorted(ours.winners) == names(options, score_voting(profile))
 
 
-@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("seed", range(25))
 def test_stv_agrees_with_scottish_stv_where_no_lot_is_needed(seed):
     rng = random.Random(seed)
     options = [f"o{i}" for i in range(rng.randint(4, 7))]

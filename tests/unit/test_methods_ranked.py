@@ -183,3 +183,13 @@ def test_parameters_that_do_not_fit_are_named(method, params, field):
     with pytest.raises(ParamError) as error:
         check_params(method, ["a", "b", "c"], params)
     assert error.value.field == field
+
+
+def test_greedy_reports_a_tie_that_decides_what_is_funded_and_draws_it_with_a_seed():
+    ballots = [["a"], ["b"], ["a"], ["b"]]
+    params = {"budget": 100, "costs": {"a": 60, "b": 70}}
+    open_tie = count("pb_greedy", ["a", "b"], ballots, **params)
+    assert open_tie.winners == [] and open_tie.details["tie"]["tied"] == ["a", "b"]
+    drawn = count("pb_greedy", ["a", "b"], ballots, lot_seed=b"root", **params)
+    assert drawn.winners == [lot_order(b"root", ["a", "b"])[0]]
+    assert drawn.details["lot"][0]["tied"] == ["a", "b"]

@@ -5,9 +5,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 CHECK = (
-    "import results.methods, results.charts, results.numbers, sys; "
+    "import results.methods, results.methods.params, results.charts, results.numbers, "
+    "results.pabulib, sys; "
     "assert 'flask' not in sys.modules and 'sqlmodel' not in sys.modules "
-    "and 'sqlalchemy' not in sys.modules and 'matplotlib.pyplot' not in sys.modules"
+    "and 'sqlalchemy' not in sys.modules and 'matplotlib.pyplot' not in sys.modules "
+    "and 'pref_voting' not in sys.modules and 'pabutools' not in sys.modules"
 )
 
 

@@ -103,3 +103,21 @@ def test_demo_is_idempotent(app, session, tmp_path: Path):
     assert len(session.exec(select(Voter)).all()) == 20
     assert len(session.exec(select(StaffUser)).all()) == 1
     assert "password:" in (tmp_path / "demo-staff.txt").read_text()
+
+
+def test_a_pabulib_file_is_recounted_from_the_command_line(app, tmp_path: Path):
+    from tests.unit.test_pabulib import SAMPLE
+
+    path = tmp_path / "musterstadt.pb"
+    path.write_text(SAMPLE, encoding="utf-8")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["results", "recount-pb", str(path), "--method", "pb_greedy"])
+    assert result.exit_code == 0, result.output
+    # 1 (4 votes) first; 2 and 3 have 3 votes each, but only 2 still fits the 40.000 left.
+    assert "Funded 2 of 4 projects for 90000 of 100000." in result.output
+    assert "Unresolved" not in result.output
+    shares = runner.invoke(args=["results", "recount-pb", str(path)])
+    assert shares.exit_code == 0 and "Funded" in shares.output
+    path.write_text(SAMPLE.replace("1;1,2;34;F", "1;1,9;34;F"), encoding="utf-8")
+    broken = runner.invoke(args=["results", "recount-pb", str(path)])
+    assert broken.exit_code == 1 and "unknown projects 9" in broken.output

@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 from ballots.forms import ballot_form_class
 from ballots.models import Ballot
 from ballots.services import cast_ballot
+from results.pabulib import read_pb
 from results.services import publish_result, tally_consultation
 from tests.conftest import PSEUDONYM_KEY, csrf_token, make_open_consultation
 from voting.models import Consultation
@@ -150,6 +151,7 @@ def test_nothing_leaves_the_server_before_publication(client, session, counted):
         f"/consultations/{slug}/results/irv.svg",
         f"/consultations/{slug}/results/irv.csv",
         f"/consultations/{slug}/results/irv.json",
+        f"/consultations/{slug}/results/pb.pb",
         f"/consultations/{slug}/turnout.png",
         f"/embed/{slug}/irv",
         f"/api/v1/consultations/{slug}/results",
@@ -190,6 +192,9 @@ def test_downloads_carry_the_same_numbers(client, session, counted):
         client.get(f"/consultations/{slug}/results/schulze.svg").data for _ in range(2)
     )
     assert first == second and b">Radweg<" in first  # text kept as text
+    pb = read_pb(client.get(f"/consultations/{slug}/results/pb.pb").get_data(as_text=True))
+    assert len(list(pb.ballots())) == 12 and pb.budget == 100_000
+    assert client.get(f"/consultations/{slug}/results/irv.pb").status_code == 404
     png = client.get(f"/consultations/{slug}/results/mj.png").data
     assert png.startswith(b"\x89PNG")
 
@@ -210,3 +215,14 @@ def test_embed_page_may_be_framed_and_api_lists_the_result(client, session, coun
         == client.get(f"/api/v1/consultations/{counted.slug}/log").get_json()["root_hash"]
     )
     assert data["turnout"]["by_district"][0]["ballots"] == 12
+
+
+def test_a_result_without_any_ballot_is_published_and_shown(client, session):
+    opened = make_open_consultation(session, voters=3, questions=QUESTIONS)
+    publish(session, opened.id)
+    page = client.get(f"/consultations/{opened.slug}/results")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "0 von 3" in html and "Keine Stimmen" in html
+    for key in ("ja", "borda", "schulze", "irv", "stv", "mj", "score", "pb", "greedy"):
+        assert client.get(f"/consultations/{opened.slug}/results/{key}.svg").status_code == 200
