@@ -2,40 +2,32 @@
 
 Standard library only, and no code shared with ``results.methods`` or
 ``ballots.content``: a bug there must not hide itself here. Each method is one
-entry of ``RECOUNTS``: a function that checks one answer and one that counts all
-answers into the published shape (``winners``, ``ranking``, ``details``) that
-docs/verification.md describes. To add a method, add its two functions and one
-line to ``RECOUNTS``.
+entry of ``RECOUNTS``: which parameters it takes, a function that checks them,
+one that checks one answer, and one that counts all answers into the published
+shape (``winners``, ``ranking``, ``details``) that docs/verification.md
+describes. Ties a method must break are drawn by the public lot
+(ballots.recount_common.Lot) from the log root the verifier computed itself.
+Simple methods live here, ranked ones in ballots.recount_ranked, graded ones in
+ballots.recount_graded and participatory budgets in ballots.recount_budget.
 """
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
+from ballots import recount_budget, recount_graded, recount_ranked
+from ballots.recount_common import (
+    Lot,
+    Published,
+    Question,
+    RecountError,
+    check_choice_limits,
+    check_choices,
+    question_seed,
+    tiers,
+)
 
-class RecountError(ValueError):
-    """A ballot or question the recount cannot accept; the message says which and why."""
-
-
-@dataclass(frozen=True)
-class Question:
-    """One question of the bundle's manifest."""
-
-    key: str
-    method: str
-    options: tuple[str, ...]
-    params: Mapping[str, Any] = field(default_factory=dict)
-
-
-Published = dict[str, Any]  # {"winners": [...], "ranking": [[...]], "details": {...}}
-
-
-def _tiers(options: Sequence[str], counts: Mapping[str, int]) -> list[list[str]]:
-    """Group options by count, highest first; equal counts keep ballot order."""
-    groups: dict[int, list[str]] = {}
-    for option in options:
-        groups.setdefault(counts[option], []).append(option)
-    return [groups[n] for n in sorted(groups, reverse=True)]
+__all__ = ["RECOUNTS", "Question", "RecountError", "check_answer", "recount", "recount_for"]
 
 
 def _check_choice(question: Question, answer: Any) -> None:
@@ -45,7 +37,7 @@ def _check_choice(question: Question, answer: Any) -> None:
         raise RecountError(f"{answer!r} is not an option of this question")
 
 
-def _count_single(question: Question, answers: Iterable[Any], eligible: int) -> Published:
+def _count_choices(question: Question, answers: Iterable[Any]) -> tuple[dict[str, int], int]:
     counts = dict.fromkeys(question.options, 0)
     blank = 0
     for answer in answers:
@@ -53,12 +45,18 @@ def _count_single(question: Question, answers: Iterable[Any], eligible: int) -> 
             blank += 1
         else:
             counts[answer] += 1
+    return counts, blank
+
+
+def _count_single(question: Question, answers: Iterable[Any], eligible: int, lot: Lot) -> Published:
+    counts, blank = _count_choices(question, answers)
     valid = sum(counts.values())
-    ranking = _tiers(question.options, counts)
+    ranking = tiers(question.options, counts)
+    winners, drawn = lot.one_winner(ranking, decided=valid > 0)
     return {
-        "winners": list(ranking[0]) if valid else [],
+        "winners": winners,
         "ranking": ranking,
-        "details": {"counts": counts, "valid": valid, "blank": blank},
+        "details": {"counts": counts, "valid": valid, "blank": blank, **drawn},
     }
 
 
@@ -66,16 +64,16 @@ YES_NO = ("yes", "no", "abstain")
 RLP_QUORUM_PERCENT = 15  # GemO RLP § 17a (7): the majority must be at least 15 % of the eligible
 
 
-def _count_yes_no(question: Question, answers: Iterable[Any], eligible: int) -> Published:
+def _check_yes_no(question: Question) -> None:
     if question.options != YES_NO:
         raise RecountError(f"a yes/no question has the options {list(YES_NO)}")
-    counts = dict.fromkeys(YES_NO, 0)
-    blank = 0
-    for answer in answers:
-        if answer is None:
-            blank += 1
-        else:
-            counts[answer] += 1
+    if question.params.get("quorum", "none") not in ("none", "rlp_buergerentscheid"):
+        raise RecountError(f"unknown quorum rule {question.params['quorum']!r}")
+
+
+def _count_yes_no(question: Question, answers: Iterable[Any], eligible: int, lot: Lot) -> Published:
+    # A tie is no decision for yes: it is reported, never drawn by lot.
+    counts, blank = _count_choices(question, answers)
     yes, no = counts["yes"], counts["no"]
     decision = "tie" if yes == no else ("accepted" if yes > no else "rejected")
     details: dict[str, Any] = {"counts": counts, "blank": blank, "valid": yes + no}
@@ -90,36 +88,18 @@ def _count_yes_no(question: Question, answers: Iterable[Any], eligible: int) -> 
         }
         if decision != "tie" and not reached:
             decision = "not_decided"
-    elif quorum != "none":
-        raise RecountError(f"unknown quorum rule {quorum!r}")
     details["decision"] = decision
     winners = {"accepted": ["yes"], "rejected": ["no"], "tie": ["yes", "no"], "not_decided": []}
     return {
         "winners": winners[decision],
-        "ranking": _tiers(("yes", "no"), counts),
+        "ranking": tiers(("yes", "no"), counts),
         "details": details,
     }
 
 
-def _check_approval(question: Question, answer: Any) -> None:
-    if not isinstance(answer, list) or not all(isinstance(a, str) for a in answer):
-        raise RecountError(f"expected a list of option keys, found {answer!r}")
-    unknown = [a for a in answer if a not in question.options]
-    if unknown:
-        raise RecountError(f"{unknown[0]!r} is not an option of this question")
-    if len(set(answer)) != len(answer):
-        raise RecountError("an option is marked twice")
-    if answer != [o for o in question.options if o in answer]:
-        raise RecountError("the options are not in ballot order")
-    most = question.params.get("max_choices")
-    least = question.params.get("min_choices", 1)
-    if most is not None and len(answer) > most:
-        raise RecountError(f"{len(answer)} options marked, at most {most} allowed")
-    if len(answer) < least:
-        raise RecountError(f"{len(answer)} options marked, at least {least} needed")
-
-
-def _count_approval(question: Question, answers: Iterable[Any], eligible: int) -> Published:
+def _count_approval(
+    question: Question, answers: Iterable[Any], eligible: int, lot: Lot
+) -> Published:
     counts = dict.fromkeys(question.options, 0)
     voted = blank = 0
     for answer in answers:
@@ -130,47 +110,107 @@ def _count_approval(question: Question, answers: Iterable[Any], eligible: int) -
         for option in answer:
             counts[option] += 1
     approvals = sum(counts.values())
-    ranking = _tiers(question.options, counts)
+    ranking = tiers(question.options, counts)
+    winners, drawn = lot.one_winner(ranking, decided=approvals > 0)
     return {
-        "winners": list(ranking[0]) if approvals else [],
+        "winners": winners,
         "ranking": ranking,
-        "details": {"counts": counts, "ballots": voted, "blank": blank, "approvals": approvals},
+        "details": {
+            "counts": counts,
+            "ballots": voted,
+            "blank": blank,
+            "approvals": approvals,
+            **drawn,
+        },
     }
+
+
+def _no_check(question: Question) -> None:
+    pass
 
 
 @dataclass(frozen=True)
 class Recount:
     """How the verifier checks and counts one method's answers."""
 
+    params: tuple[str, ...]  # the parameters the method takes
+    check_params: Callable[[Question], None]
     check: Callable[[Question, Any], None]
-    count: Callable[[Question, Iterable[Any], int], Published]
+    count: Callable[[Question, Iterable[Any], int, Lot], Published]
 
 
+_CHOICES = ("max_choices", "min_choices")
+_BUDGET = ("budget", "costs", *_CHOICES)
 RECOUNTS: dict[str, Recount] = {
-    "yes_no": Recount(_check_choice, _count_yes_no),
-    "single": Recount(_check_choice, _count_single),
-    "approval": Recount(_check_approval, _count_approval),
+    "yes_no": Recount(("quorum",), _check_yes_no, _check_choice, _count_yes_no),
+    "single": Recount((), _no_check, _check_choice, _count_single),
+    "approval": Recount(_CHOICES, check_choice_limits, check_choices, _count_approval),
+    "borda": Recount((), _no_check, recount_ranked.check_ranking, recount_ranked.count_borda),
+    "schulze": Recount((), _no_check, recount_ranked.check_ranking, recount_ranked.count_schulze),
+    "irv": Recount((), _no_check, recount_ranked.check_ranking, recount_ranked.count_irv),
+    "stv": Recount(
+        ("seats",),
+        recount_ranked.check_seats,
+        recount_ranked.check_ranking,
+        recount_ranked.count_stv,
+    ),
+    "majority_judgment": Recount(
+        ("grades",),
+        recount_graded.check_scale,
+        recount_graded.check_grades,
+        recount_graded.count_majority_judgment,
+    ),
+    "score": Recount(
+        ("grades",),
+        recount_graded.check_scale,
+        recount_graded.check_grades,
+        recount_graded.count_score,
+    ),
+    "pb_greedy": Recount(
+        _BUDGET, recount_budget.check_budget, check_choices, recount_budget.count_greedy
+    ),
+    "pb_equal_shares": Recount(
+        (*_BUDGET, "completion"),
+        recount_budget.check_budget,
+        check_choices,
+        recount_budget.count_equal_shares,
+    ),
 }
 
 
 def recount_for(question: Question) -> Recount:
-    """Return the recount of a question's method, or say that the verifier does not know it."""
+    """Return the recount of a question's method; refuse a method or parameters it cannot count."""
     try:
-        return RECOUNTS[question.method]
+        method = RECOUNTS[question.method]
     except KeyError:
         known = ", ".join(sorted(RECOUNTS))
         raise RecountError(
             f"question {question.key!r} is counted with the method {question.method!r}, "
             f"which this verifier does not know (it knows: {known})"
         ) from None
+    for name in question.params:
+        if name not in method.params:
+            raise RecountError(
+                f"question {question.key!r}: the parameter {name!r} is not one this verifier "
+                f"knows for {question.method}"
+            )
+    try:
+        method.check_params(question)
+    except RecountError as exc:
+        raise RecountError(f"question {question.key!r}: {exc}") from None
+    return method
 
 
 def check_answer(question: Question, answer: Any) -> None:
     """Raise RecountError if ``answer`` is no valid answer to ``question`` (None is blank)."""
     if answer is not None:
-        recount_for(question).check(question, answer)
+        (RECOUNTS.get(question.method) or recount_for(question)).check(question, answer)
 
 
-def recount(question: Question, answers: Iterable[Any], eligible: int) -> Published:
-    """Count already checked answers to ``question`` into the published shape."""
-    return recount_for(question).count(question, answers, eligible)
+def recount(question: Question, answers: Iterable[Any], eligible: int, root: bytes) -> Published:
+    """Count checked answers to ``question`` into the published shape, drawing lots from ``root``.
+
+    ``root`` is the final root of the ballot log, as the verifier computed it from the leaves.
+    """
+    lot = Lot(question_seed(root, question.key))
+    return recount_for(question).count(question, answers, eligible, lot)

@@ -214,7 +214,7 @@ def _check_ballots(bundle: Mapping[str, Any], questions: Sequence[Question]) -> 
                 ) from None
 
 
-def _check_result(bundle: Mapping[str, Any], questions: Sequence[Question]) -> None:
+def _check_result(bundle: Mapping[str, Any], questions: Sequence[Question], root: bytes) -> None:
     published = {q["key"]: q for q in bundle["result"]["questions"]}
     if list(published) != [q.key for q in questions]:
         raise VerificationError("the result does not list exactly the consultation's questions")
@@ -225,10 +225,16 @@ def _check_result(bundle: Mapping[str, Any], questions: Sequence[Question]) -> N
             f"the result states turnout {turnout}, the log holds {len(bundle['leaves'])} ballots "
             f"of {eligible} eligible"
         )
+    # Lots are drawn from the root recomputed from the leaves, never from what the bundle says.
+    seed = bundle["result"].get("lot_seed", root.hex())
+    if seed != root.hex():
+        raise VerificationError(
+            f"the result drew its lots from {seed}, but the log's final root is {root.hex()}"
+        )
     for question in questions:
         try:
             answers: Iterable[Any] = (leaf["content"][question.key] for leaf in bundle["leaves"])
-            counted = recount(question, answers, eligible)
+            counted = recount(question, answers, eligible, root)
         except RecountError as exc:
             raise VerificationError(str(exc)) from None
         stated = published[question.key]
@@ -299,7 +305,7 @@ def verify_bundle(
             except RecountError as exc:
                 raise VerificationError(str(exc)) from None
         _check_ballots(bundle, questions)
-        _check_result(bundle, questions)
+        _check_result(bundle, questions, roots.root())
         for name, receipt in (receipts or {}).items():
             _check_receipt(receipt, bundle, keys, name)
     except (KeyError, TypeError, AttributeError, ValueError) as exc:

@@ -9,7 +9,9 @@ fractions, so no rounding can change which project is funded.
 
 Completion (`completion`): "none"; "greedy" fills what is left by votes (pb_greedy's
 rule); "add1" reruns with a per-voter budget of floor(budget / voters) + k whole units
-for k = 1, 2, … and keeps the last outcome whose cost stays within the real budget.
+for k = 1, 2, … and keeps the last outcome whose cost stays within the real budget, until
+every project with a vote is funded. The lots published are those of the outcome kept,
+then those of a greedy completion.
 """
 
 import heapq
@@ -222,20 +224,25 @@ def count_pb_equal_shares(
             if completion == "add1":
                 base = budget // voters
                 k = 0
-                while len(funded) < len(options):
+                # Once every approved project is funded, a larger share changes nothing
+                # (a project nobody approved is never funded, so stop there, not at all).
+                approved = sum(1 for option in options if votes[option])
+                while len(funded) < approved:
                     k += 1
+                    trial_lots: list[dict[str, Any]] = []
                     trial = equal_shares(
-                        options, groups, costs, votes, Fraction(base + k), lot_seed, lots
+                        options, groups, costs, votes, Fraction(base + k), lot_seed, trial_lots
                     )
                     if sum(costs[o] for o in trial) > budget:
                         break
-                    funded = trial
+                    # Only the lots of the outcome kept are published.
+                    funded, lots = trial, trial_lots
                     details["per_voter_budget"] = str(base + k)
         except _Unresolved as tie:
             details["tie"] = {"tied": tie.tied, "resolved": False}
+    if lots:
+        details["lot"] = lots
     if completion == "greedy" and "tie" not in details:
         remaining = budget - sum(costs[o] for o in funded)
         greedy_fill(options, votes, costs, remaining, funded, lot_seed, details)
-    if lots:
-        details["lot"] = lots
     return pb_outcome(options, funded, votes, budget, costs, details)

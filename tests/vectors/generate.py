@@ -19,6 +19,7 @@ from ballots import merkle
 from ballots.canonical import canonical_json
 from ballots.receipts import Signer, b64url_encode, sign_receipt
 from results.methods import count
+from results.services import question_seed
 from voting.codes import ALPHABET, format_code
 
 HERE = Path(__file__).resolve().parent
@@ -63,11 +64,73 @@ QUESTIONS: list[dict[str, Any]] = [
 ]
 
 
+LINES = [{"key": k, "label": f"Linie {k}"} for k in ("l1", "l2", "l3", "l4")]
+PLACES = [{"key": k, "label": k.title()} for k in ("markt", "bahnhof", "schule")]
+FUNDS = [{"key": k, "label": k.title()} for k in ("spielplatz", "sitzbaenke", "brunnen", "wlan")]
+QUESTIONS += [
+    {
+        "key": "linien",
+        "text": "Welche Buslinie zuerst? Bitte ordnen.",
+        "method": "schulze",
+        "params": {},
+        "options": LINES,
+    },
+    {
+        "key": "takt",
+        "text": "Welche Linie bekommt den Zehnminutentakt?",
+        "method": "irv",
+        "params": {},
+        "options": LINES,
+    },
+    {
+        "key": "beirat",
+        "text": "Wer kommt in den Beirat? Zwei Sitze.",
+        "method": "stv",
+        "params": {"seats": 2},
+        "options": LINES,
+    },
+    {
+        "key": "orte",
+        "text": "Wie gut eignen sich diese Orte?",
+        "method": "majority_judgment",
+        "params": {"grades": ["ungeeignet", "geht", "gut", "sehr gut"]},
+        "options": PLACES,
+    },
+    {
+        "key": "haushalt",
+        "text": "Bürgerhaushalt: 100.000 €",
+        "method": "pb_equal_shares",
+        "params": {
+            "budget": 100_000,
+            "costs": {
+                "spielplatz": 45_000,
+                "sitzbaenke": 15_000,
+                "brunnen": 40_000,
+                "wlan": 20_000,
+            },
+        },
+        "options": FUNDS,
+    },
+    {
+        "key": "name",
+        "text": "Wie soll der Park heißen? Bitte ordnen.",
+        "method": "borda",
+        "params": {},
+        "options": [
+            {"key": "nordpark", "label": "Nordpark"},
+            {"key": "suedpark", "label": "Südpark"},
+        ],
+    },
+]
+
+
 def ballots(n: int = 24) -> list[tuple[str, dict[str, Any]]]:
     """Return n (tracking code, content) pairs drawn from a fixed seed."""
     rng = random.Random(2027)
+    more = random.Random(2028)  # the later questions, leaving the first ones' answers as they were
+    lines = [o["key"] for o in LINES]
     result = []
-    for _ in range(n):
+    for i in range(n):
         code = format_code("".join(rng.choice(ALPHABET) for _ in range(12)))
         projects = [o for o in ("baeume", "baenke", "licht") if rng.random() < 0.4][:2]
         content = {
@@ -75,19 +138,32 @@ def ballots(n: int = 24) -> list[tuple[str, dict[str, Any]]]:
             "nutzung": rng.choice(["garten", "spielplatz", "parken", None]),
             "projekte": projects or None,
         }
+        for key in ("linien", "takt", "beirat"):
+            ranking = more.sample(lines, more.randint(0, 4))
+            content[key] = ranking or None
+        grades = {o["key"]: more.randint(0, 3) for o in PLACES if more.random() < 0.8}
+        content["orte"] = grades or None
+        content["haushalt"] = [o["key"] for o in FUNDS if more.random() < 0.4] or None
+        # Every other ballot ranks the other park first: a tie the public lot decides.
+        content["name"] = ["nordpark", "suedpark"][:: 1 - 2 * (i % 2)]
         result.append((code, content))
     return result
 
 
-def result_of(contents: list[dict[str, Any]], questions: list[dict[str, Any]]) -> dict[str, Any]:
-    """Count with the web app's methods, in the shape the app publishes."""
+def result_of(
+    contents: list[dict[str, Any]], questions: list[dict[str, Any]], root: bytes
+) -> dict[str, Any]:
+    """Count with the web app's methods, in the shape the app publishes, lots drawn from root."""
     published = []
     for q in questions:
         params = dict(q["params"])
         if q["method"] == "yes_no" and params.get("quorum", "none") != "none":
             params["eligible"] = ELIGIBLE
         options = [o["key"] for o in q["options"]]
-        outcome = count(q["method"], options, (c[q["key"]] for c in contents), **params)
+        seed = question_seed(root, q["key"])
+        outcome = count(
+            q["method"], options, (c[q["key"]] for c in contents), **params, lot_seed=seed
+        )
         published.append(
             {
                 "key": q["key"],
@@ -104,6 +180,7 @@ def result_of(contents: list[dict[str, Any]], questions: list[dict[str, Any]]) -
         "published_at": "2027-03-30T09:00:00Z",
         "turnout": {"eligible": ELIGIBLE, "ballots": len(contents)},
         "questions": published,
+        "lot_seed": root.hex(),
     }
 
 
@@ -159,7 +236,8 @@ def bundle(
         "leaves": leaves,
         "tree_heads": heads,
         "turnout": {"eligible": ELIGIBLE, "participation_marks": len(leaves)},
-        "result": result or result_of([c for _, c in entries], questions),
+        "result": result
+        or result_of([c for _, c in entries], questions, merkle.frontier_root(frontier)),
     }
 
 
@@ -208,8 +286,14 @@ def vectors() -> dict[str, dict[str, Any]]:
     out["invalid-too-many-choices.json"] = bundle(overfull, result=valid["result"])
 
     unknown = copy.deepcopy(QUESTIONS)
-    unknown[1] = {**unknown[1], "method": "schulze"}
+    unknown[1] = {**unknown[1], "method": "copeland"}
     out["invalid-unknown-method.json"] = bundle(entries, unknown, result=valid["result"])
+
+    # The lots are drawn from a seed of the server's choosing instead of the log's root.
+    chosen = copy.deepcopy(valid)
+    other_root = hashlib.sha256(b"a root the server liked better").digest()
+    chosen["result"] = result_of([c for _, c in entries], QUESTIONS, other_root)
+    out["invalid-chosen-lot-seed.json"] = chosen
     return out
 
 
