@@ -10,7 +10,14 @@ from flask_wtf.csrf import CSRFProtect
 
 from voting import auth, db
 from voting.config import LANGUAGES, REQUIRED_SECRETS, defaults
-from voting.labels import ACTION_LABELS, KIND_LABELS, ROLE_LABELS, STATUS_LABELS
+from voting.labels import (
+    ACTION_LABELS,
+    JOB_KINDS,
+    JOB_PHASES,
+    KIND_LABELS,
+    ROLE_LABELS,
+    STATUS_LABELS,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 # Settings that are always strings, read verbatim so a numeric-looking secret stays text.
@@ -64,12 +71,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from ballots import views as ballot_views
     from results import cli as results_cli
     from results import views as results_views
-    from voting import cli, errors, staff, views
+    from voting import cli, editor, errors, staff, staff_audit, staff_electorate, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(ballot_views.bp)
     app.register_blueprint(results_views.bp)
     app.register_blueprint(staff.bp)
+    app.register_blueprint(editor.bp)
+    app.register_blueprint(staff_electorate.bp)
+    app.register_blueprint(staff_audit.bp)
     errors.register(app)
     cli.register(app)
     results_cli.register(app)
@@ -85,6 +95,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             "kind_labels": KIND_LABELS,
             "action_labels": ACTION_LABELS,
             "role_labels": ROLE_LABELS,
+            "job_kinds": JOB_KINDS,
+            "job_phases": JOB_PHASES,
         }
 
     return app

@@ -24,6 +24,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # Days after publication before the electorate and code hashes may be deleted.
+        "ELECTORATE_RETENTION_DAYS": 90,
+        # Return address in the window of the polling-card letters.
+        "LETTER_SENDER": "Stadt Kaiserslautern · Willy-Brandt-Platz 1 · 67657 Kaiserslautern",
     }
 
 
