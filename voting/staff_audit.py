@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
-from voting.auth import STAFF, role_required
+from voting.auth import AUDITORS, role_required
 from voting.db import get_session
 from voting.services.audit import EXPORT_FIELDS, events, export_rows, verify_chain
 
@@ -23,7 +23,7 @@ CHAIN_PROBLEMS = (
 
 
 @bp.get("/")
-@role_required(*STAFF)
+@role_required(*AUDITORS)
 def index() -> str:
     """Show the newest events and whether the chain is intact."""
     session = get_session()
@@ -39,7 +39,7 @@ def index() -> str:
 
 
 @bp.get("/export.<any(csv, json):fmt>")
-@role_required(*STAFF)
+@role_required(*AUDITORS)
 def export(fmt: str) -> Response:
     """Download the whole trail, oldest first, with the hashes to check it independently."""
     rows = list(export_rows(session=get_session()))
