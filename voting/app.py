@@ -71,7 +71,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from ballots import views as ballot_views
     from results import cli as results_cli
     from results import views as results_views
-    from voting import cli, editor, errors, staff, staff_audit, staff_electorate, views
+    from voting import (
+        cli,
+        editor,
+        errors,
+        staff,
+        staff_accounts,
+        staff_audit,
+        staff_electorate,
+        views,
+    )
 
     app.register_blueprint(views.bp)
     app.register_blueprint(ballot_views.bp)
@@ -80,6 +89,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(editor.bp)
     app.register_blueprint(staff_electorate.bp)
     app.register_blueprint(staff_audit.bp)
+    app.register_blueprint(staff_accounts.bp)
     errors.register(app)
     cli.register(app)
     results_cli.register(app)

@@ -28,11 +28,6 @@ def test_auditors_see_the_trail_intact_and_export_it(client, session, auth, open
     assert "unterbrochen" in client.get("/staff/audit/").get_data(as_text=True)
 
 
-def test_editors_do_not_see_the_whole_trail(client, auth):
-    auth.login()
-    assert client.get("/staff/audit/").status_code == 403
-
-
 def test_an_open_consultation_keeps_its_electorate_when_the_button_is_pressed(
     client, session, auth, open_consultation
 ):

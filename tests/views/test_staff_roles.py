@@ -14,6 +14,7 @@ from voting.models import Job, Role
 ALL = frozenset({"admin", "editor", "auditor"})
 EDITORS = frozenset({"admin", "editor"})
 AUDITORS = frozenset({"admin", "auditor"})
+ADMINS = frozenset({"admin"})
 PUBLIC = None
 
 # Who may use each staff endpoint. A new staff route must be added here, or the
@@ -37,12 +38,15 @@ EXPECTED_ROLES = {
     "electorate.delete": EDITORS,
     "audit.index": AUDITORS,
     "audit.export": AUDITORS,
+    "accounts.index": ADMINS,
+    "accounts.create": ADMINS,
+    "accounts.update": ADMINS,
 }
 
 
 def staff_requests(app: Flask, job_id: int) -> list[tuple[str, str, str]]:
     """Return (endpoint, method, url) for every staff rule, each any() value spelled out."""
-    samples = {"slug": ["stadtpark"], "job_id": [str(job_id)]}
+    samples = {"slug": ["stadtpark"], "job_id": [str(job_id)], "user_id": ["1"]}
     found = []
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/staff"):

@@ -65,7 +65,8 @@ def save_draft(
     eligibility or closing day once the electorate is imported.
     """
     existing = find_consultation(session=session, slug=spec.slug)
-    if slug is None and existing is not None:
+    # "new" is the editor's own address under /staff/consultations/.
+    if slug is None and (existing is not None or spec.slug == "new"):
         raise ConsultationError("slug: this address is taken already")
     if slug is not None:
         if existing is None or spec.slug != slug:
