@@ -141,9 +141,7 @@ class PdfLetters:
         # Information block on the right.
         pdf.set_font("DejaVu", size=9)
         pdf.set_xy(125, 50)
-        pdf.multi_cell(
-            75, 4.5, f"{context.sender}\nAbstimmungskarte\nBezirk: {letter.district or '–'}"
-        )
+        pdf.multi_cell(75, 4.5, f"Abstimmungskarte\nBezirk: {letter.district or '–'}")
         # Body from the first fold on; the text shared by all letters is wrapped once.
         pdf.set_xy(25, 103.46)
         pdf.set_font("DejaVu", size=14)
@@ -155,10 +153,12 @@ class PdfLetters:
         pdf.ln(11)
         for line in self._wrapped("body", 11, self._body()):
             pdf.cell(165, 5.5, line, new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(6)
+        pdf.ln(8)
+        top = pdf.get_y()
         pdf.set_font("DejaVu", size=16)
-        pdf.cell(120, 10, letter.code, border=1, align="C")
-        self._qr(context.code_url(letter.code), x=150, y=pdf.get_y() - 8, size=40)
+        pdf.set_xy(25, top + 15)
+        pdf.cell(115, 10, letter.code, border=1, align="C")
+        self._qr(context.code_url(letter.code), x=150, y=top, size=40)
 
     def _body(self) -> str:
         context = self.context

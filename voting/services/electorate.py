@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TextIO
 
+from sqlalchemy import insert
 from sqlmodel import Session
 
 from voting.codes import generate_code, normalise_code
@@ -37,6 +38,7 @@ COLUMNS = {
     "birth_date": ("geburtsdatum", "birth_date", "date_of_birth"),
     "birth_year": ("geburtsjahr", "birth_year"),
 }
+BATCH = 5000
 REQUIRED = ("person_id", "given_name", "family_name", "street", "postal_code", "city")
 
 
@@ -240,6 +242,8 @@ def import_electorate(
         raise ConsultationError(f"{consultation.slug} already has an electorate")
     report = ImportReport()
     seen: dict[str, int] = {}
+    # Plain rows in batches: an ORM object per voter would take most of the import's time.
+    batch: list[dict[str, object]] = []
     for row in rows:
         ref = person_ref(pseudonym_key, row.person_id)
         if ref in seen:
@@ -250,15 +254,18 @@ def import_electorate(
             report.excluded[reason] += 1
             continue
         code = generate_code()
-        session.add(
-            Voter(
-                consultation_id=consultation.id,
-                ref=ref,
-                district=row.district,
-                birth_year=row.birth_year,
-                code_hash=code_hash(pseudonym_key, normalise_code(code)),
-            )
+        batch.append(
+            {
+                "consultation_id": consultation.id,
+                "ref": ref,
+                "district": row.district,
+                "birth_year": row.birth_year,
+                "code_hash": code_hash(pseudonym_key, normalise_code(code)),
+            }
         )
+        if len(batch) >= BATCH:
+            session.execute(insert(Voter), batch)
+            batch.clear()
         write_letter(
             Letter(
                 given_name=row.given_name,
@@ -271,6 +278,8 @@ def import_electorate(
             )
         )
         report.imported += 1
+    if batch:
+        session.execute(insert(Voter), batch)
     session.flush()
     record_event(
         session=session,
