@@ -211,6 +211,9 @@ def form_to_spec(form: ConsultationForm) -> tuple[dict[str, Any], bool]:
         readable = readable and not param_errors and not option_errors
         if costs:
             params["costs"] = costs
+        if form.kind.data == "binding" and question.method.data == "yes_no":
+            # A Bürgerentscheid is decided only with the quorum of GemO RLP §17a.
+            params.setdefault("quorum", "rlp_buergerentscheid")
         text = (question.text.data or "").strip()
         questions.append(
             {

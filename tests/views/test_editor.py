@@ -37,9 +37,11 @@ def stored(session, slug: str = "neue-radwege") -> Consultation | None:  # type:
 
 def test_an_editor_creates_a_draft_in_the_browser(client, session, auth):
     auth.login()
-    response = client.post(
-        "/staff/consultations/new", data=editor_data(client, "/staff/consultations/new")
+    data = editor_data(client, "/staff/consultations/new", kind="binding")
+    data.update(
+        {"questions-1-text": "Soll die Ringstraße Vorrang haben?", "questions-1-method": "yes_no"}
     )
+    response = client.post("/staff/consultations/new", data=data)
     assert response.status_code == 302, response.get_data(as_text=True)
     item = stored(session)
     assert item is not None and item.status == "draft"
@@ -51,6 +53,9 @@ def test_an_editor_creates_a_draft_in_the_browser(client, session, auth):
     assert [o.key for o in question.options] == ["ringstrasse", "bahnhof", "uni"]
     assert question.params == {"max_choices": 2, "costs": {"bahnhof": 120000}}
     assert item.summary_easy.startswith("Die Stadt")
+    # A binding decision's yes/no question gets the legal quorum.
+    assert item.questions[1].params == {"quorum": "rlp_buergerentscheid"}
+    assert [o.key for o in item.questions[1].options] == ["yes", "no", "abstain"]
     actions = [e.action for e in session.exec(select(AuditEvent))]
     assert "consultation.created" in actions
 
