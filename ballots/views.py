@@ -148,6 +148,10 @@ def _recorded_answer(question: Question, answer: Any) -> list[str]:
     labels = {o.key: option_label(question, o.key, o.label) for o in question.options}
     if answer is None:
         return []
+    if isinstance(answer, dict):
+        # Grades: option -> index into the question's scale, worst first.
+        grades = question.params.get("grades", [])
+        return [f"{labels[key]}: {grades[grade]}" for key, grade in answer.items()]
     return [labels[key] for key in (answer if isinstance(answer, list) else [answer])]
 
 

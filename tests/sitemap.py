@@ -216,7 +216,7 @@ def populate(app: Flask, session: Session) -> Site:
         if steps > 1:
             tally_consultation(session=session, consultation=consultation, actor="test")
         if steps > 2:
-            publish_result(session=session, consultation=consultation, actor="test")
+            publish_result(session=session, consultation=consultation, actor="second-reader")
         session.commit()
     return Site(codes=open_codes, slugs={s: s for s in titles})
 

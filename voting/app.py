@@ -18,7 +18,14 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from voting import auth, db, limits, security
 from voting.config import LANGUAGES, REQUIRED_SECRETS, defaults
-from voting.labels import ACTION_LABELS, KIND_LABELS, ROLE_LABELS, STATUS_LABELS
+from voting.labels import (
+    ACTION_LABELS,
+    JOB_KINDS,
+    JOB_PHASES,
+    KIND_LABELS,
+    ROLE_LABELS,
+    STATUS_LABELS,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 # Settings that are always strings, read verbatim so a numeric-looking secret stays text.
@@ -84,7 +91,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from results import bundle_views
     from results import cli as results_cli
     from results import views as results_views
-    from voting import cli, errors, pages, staff, views
+    from voting import (
+        cli,
+        editor,
+        errors,
+        pages,
+        staff,
+        staff_accounts,
+        staff_audit,
+        staff_electorate,
+        views,
+    )
 
     # The JSON API changes nothing and is read by programs, not by forms of this site.
     csrf.exempt(ballot_api.bp)
@@ -95,6 +112,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(results_views.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(editor.bp)
+    app.register_blueprint(staff_electorate.bp)
+    app.register_blueprint(staff_audit.bp)
+    app.register_blueprint(staff_accounts.bp)
     errors.register(app)
     cli.register(app)
     results_cli.register(app)
@@ -114,6 +135,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             "kind_labels": KIND_LABELS,
             "action_labels": ACTION_LABELS,
             "role_labels": ROLE_LABELS,
+            "job_kinds": JOB_KINDS,
+            "job_phases": JOB_PHASES,
         }
 
     return app

@@ -49,3 +49,4 @@ def role_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., 
 
 STAFF = (Role.ADMIN, Role.EDITOR, Role.AUDITOR)
 EDITORS = (Role.ADMIN, Role.EDITOR)
+AUDITORS = (Role.ADMIN, Role.AUDITOR)

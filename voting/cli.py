@@ -32,22 +32,10 @@ from voting.services.consultations import (
     transition,
 )
 from voting.services.electorate import ElectorateError, Letter, import_electorate, read_register
+from voting.services.electorate_preview import decode_register
 
 # A question can be used when ballots can be cast for it and counted.
 KNOWN_METHODS = frozenset(METHOD_SHAPES) & frozenset(METHODS)
-LETTER_COLUMNS = (
-    "given_name",
-    "family_name",
-    "street",
-    "postal_code",
-    "city",
-    "district",
-    "code",
-    "consultation",
-    "opens_at",
-    "closes_at",
-    "vote_url",
-)
 
 actor_option = click.option(
     "--actor",
@@ -163,27 +151,45 @@ electorate_cli = AppGroup("electorate", help="The electorate of a consultation."
     "--letters",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="Where to write the letters file for the print shop (CSV).",
+    help="Where to write the letters for the print shop: .pdf (DIN 5008) or .csv.",
 )
 @actor_option
 @_failing(ConsultationError, ElectorateError)
 def electorate_import(slug: str, file: Path, letters: Path, actor: str) -> None:
     """Import the register export FILE.csv and write the polling-card letters."""
+    from voting.services.electorate_import import letters_file
+
     if letters.exists():
         raise click.ClickException(f"{letters} exists; letters are never overwritten")
+    fmt = "pdf" if letters.suffix.lower() == ".pdf" else "csv"
     partial = letters.with_name(letters.name + ".partial")
+    rows = list(read_register(decode_register(file.read_bytes())))
+    written: list[Letter] = []
     try:
         with session_scope() as session:
             consultation = consultation_or_fail(session, slug)
-            with _open_register(file) as register, _letter_writer(partial, consultation) as write:
+            with click.progressbar(rows, label="Importing voters") as bar:
                 report = import_electorate(
                     session=session,
                     consultation=consultation,
-                    rows=read_register(register),
+                    rows=bar,
                     pseudonym_key=current_app.config["PSEUDONYM_KEY"],
-                    write_letter=write,
+                    write_letter=written.append,
                     actor=actor,
                 )
+            with click.progressbar(length=len(written), label="Writing letters") as bar:
+                data = letters_file(
+                    written,
+                    consultation,
+                    fmt,
+                    current_app.config["PUBLIC_URL"],
+                    current_app.config["LETTER_SENDER"],
+                    lambda _phase, done, _total: bar.update(done - bar.pos),
+                )
+            # Readable by the owner only; committed only once the letters are safely written.
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
         partial.rename(letters)
     finally:
         partial.unlink(missing_ok=True)
@@ -191,43 +197,27 @@ def electorate_import(slug: str, file: Path, letters: Path, actor: str) -> None:
     click.echo(f"Imported {report.imported} voters (excluded: {excluded}); letters in {letters}")
 
 
-def _open_register(path: Path) -> io.StringIO:
-    """Read a register export in UTF-8, or Windows-1252 as older offices write it."""
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252")
-    return io.StringIO(text, newline="")
+@electorate_cli.command("delete")
+@click.argument("slugs", nargs=-1)
+@click.option("--due", is_flag=True, help="Every published consultation past its retention.")
+@actor_option
+@_failing(ConsultationError)
+def electorate_delete(slugs: tuple[str, ...], due: bool, actor: str) -> None:
+    """Delete the electorate and code hashes of consultations (after the retention period)."""
+    from voting.services.retention import delete_electorate, due_for_deletion
 
-
-@contextmanager
-def _letter_writer(path: Path, consultation: Consultation) -> Iterator[Callable[[Letter], None]]:
-    """Yield a function that appends one letter to a new CSV file readable by the owner only."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    base_url = current_app.config["PUBLIC_URL"].rstrip("/")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
-        writer = csv.writer(file, delimiter=";")
-        writer.writerow(LETTER_COLUMNS)
-
-        def write(letter: Letter) -> None:
-            writer.writerow(
-                (
-                    letter.given_name,
-                    letter.family_name,
-                    letter.street,
-                    letter.postal_code,
-                    letter.city,
-                    letter.district,
-                    letter.code,
-                    consultation.title,
-                    consultation.opens_at.isoformat(),
-                    consultation.closes_at.isoformat(),
-                    f"{base_url}/consultations/{consultation.slug}/vote",
-                )
+    days = current_app.config["ELECTORATE_RETENTION_DAYS"]
+    with session_scope() as session:
+        targets = [consultation_or_fail(session, slug) for slug in slugs]
+        if due:
+            targets += due_for_deletion(session=session, retention_days=days)
+        if not targets:
+            click.echo("Nothing to delete.")
+        for consultation in targets:
+            deletion = delete_electorate(
+                session=session, consultation=consultation, actor=actor, retention_days=days
             )
-
-        yield write
+            click.echo(f"{consultation.slug}: deleted {deletion.voters} voters")
 
 
 staff_cli = AppGroup("staff", help="Staff accounts.")
@@ -300,8 +290,45 @@ def demo_command() -> None:
         click.echo(line)
 
 
+audit_cli = AppGroup("audit", help="The audit trail of staff actions.")
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Recompute the hash chain of the audit trail; exit 1 at the first broken event."""
+    from voting.services.audit import verify_chain
+
+    with session_scope() as session:
+        check = verify_chain(session=session)
+    if not check.is_intact:
+        raise click.ClickException(
+            f"audit trail broken at event {check.broken_at}: it {check.problem} "
+            f"({check.events - 1} events before it are intact)"
+        )
+    click.echo(f"Audit trail intact: {check.events} events, newest hash {check.head or '-'}")
+
+
+@audit_cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json")
+def audit_export(fmt: str) -> None:
+    """Print the whole audit trail with its hashes, oldest first."""
+    from voting.services.audit import EXPORT_FIELDS, export_rows
+
+    with session_scope() as session:
+        rows = list(export_rows(session=session))
+    if fmt == "json":
+        click.echo(json.dumps({"events": rows}, ensure_ascii=False, indent=1))
+        return
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, delimiter=";")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({**row, "details": json.dumps(row["details"], ensure_ascii=False)})
+    click.echo(out.getvalue(), nl=False)
+
+
 def register(app: Flask) -> None:
     """Add the commands to the app's CLI."""
-    for group in (db_cli, consultations_cli, electorate_cli, staff_cli, keys_cli):
+    for group in (db_cli, consultations_cli, electorate_cli, staff_cli, keys_cli, audit_cli):
         app.cli.add_command(group)
     app.cli.add_command(demo_command)

@@ -12,6 +12,7 @@ ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 GROUP = 4
 LENGTH = 20  # 19 random characters (95 bits) and one check character
 _INDEX = {char: i for i, char in enumerate(ALPHABET)}
+assert len(ALPHABET) == 32, "generate_code picks characters with five random bits"
 
 
 class CodeError(ValueError):
@@ -40,7 +41,9 @@ def _check_character(payload: str) -> str:
 
 def generate_code() -> str:
     """Return a new random code, grouped for reading."""
-    payload = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH - 1))
+    # 32 characters divide 256: the low five bits of a random byte pick one uniformly,
+    # and one call for all bytes is far faster than a choice per character.
+    payload = "".join(ALPHABET[byte & 31] for byte in secrets.token_bytes(LENGTH - 1))
     return format_code(payload + _check_character(payload))
 
 

@@ -45,6 +45,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
             "Landesbeauftragter für die Belange behinderter Menschen Rheinland-Pfalz"
         ),
         "ACCESSIBILITY_ENFORCEMENT_URL": None,
+        # Days after publication before the electorate and code hashes may be deleted.
+        "ELECTORATE_RETENTION_DAYS": 90,
+        # Return address in the window of the polling-card letters.
+        "LETTER_SENDER": "Stadt Kaiserslautern · Willy-Brandt-Platz 1 · 67657 Kaiserslautern",
     }
 
 

@@ -29,3 +29,32 @@ ROLE_LABELS = {
     "editor": _l("editor"),
     "auditor": _l("auditor (read only)"),
 }
+
+# Counting methods; a method without an entry is shown by its name.
+METHOD_LABELS = {
+    "yes_no": _l("Yes / no / abstain (with quorum if binding)"),
+    "single": _l("One choice"),
+    "approval": _l("Approval: several choices"),
+    "schulze": _l("Ranking, Schulze method"),
+    "irv": _l("Ranking, instant runoff"),
+    "stv": _l("Ranking, single transferable vote (several seats)"),
+    "score": _l("Score voting"),
+    "majority_judgment": _l("Majority judgment"),
+    "budget_greedy": _l("Participatory budget, greedy by votes"),
+    "equal_shares": _l("Participatory budget, Method of Equal Shares"),
+}
+
+LOCK_REASONS = {
+    "announced": _l("Locked: the consultation has been announced, and its definition froze then."),
+    "electorate": _l(
+        "Locked: the electorate was imported with this rule. Delete the electorate to change it."
+    ),
+    "address": _l("Locked: the web address of a consultation never changes."),
+}
+
+JOB_KINDS = {"import": _l("Importing the electorate"), "tally": _l("Counting the votes")}
+JOB_PHASES = {
+    "import": _l("Voters imported"),
+    "letters": _l("Letters written"),
+    "tally": _l("Counting"),
+}

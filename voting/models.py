@@ -56,6 +56,8 @@ class Consultation(SQLModel, table=True):
     slug: str = Field(max_length=80, unique=True)
     title: str = Field(max_length=300)
     description: str = Field(default="", sa_type=Text)
+    # The same in Leichte Sprache (easy-to-read German), optional.
+    summary_easy: str = Field(default="", sa_type=Text)
     kind: str = Field(default=Kind.ADVISORY.value, max_length=20)
     status: str = Field(default=Status.DRAFT.value, max_length=20)
     opens_at: datetime = Field(sa_type=UTCDateTime)
@@ -64,6 +66,11 @@ class Consultation(SQLModel, table=True):
     min_age: int = 18
     districts: list[str] = Field(default_factory=list, sa_type=JSON)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Set when the electorate and the code hashes are deleted after the retention
+    # period; the counts keep the turnout figures once the voters are gone.
+    electorate_deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    eligible_count: int | None = None
+    voted_count: int | None = None
 
     questions: list["Question"] = Relationship(
         back_populates="consultation",
@@ -177,7 +184,7 @@ class StaffUser(SQLModel, table=True):
 
 
 class AuditEvent(SQLModel, table=True):
-    """An append-only record of who changed what, when."""
+    """An append-only record of who changed what, when; each hashes its predecessor."""
 
     __tablename__ = "audit_event"
 
@@ -187,3 +194,31 @@ class AuditEvent(SQLModel, table=True):
     action: str = Field(max_length=80)
     consultation_id: int | None = Field(default=None, foreign_key="consultation.id", index=True)
     details: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    # SHA-256 chain: hash = H(prev_hash ‖ canonical record), see voting.services.audit.
+    # Unique: an event can follow only one other, so two writers can never fork the chain.
+    prev_hash: str = Field(default="", max_length=64, unique=True)
+    hash: str = Field(default="", max_length=64)
+
+
+class JobStatus(StrEnum):
+    """Where a piece of long work stands."""
+
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class Job(SQLModel, table=True):
+    """Long work (import, letters, tally) run outside the request, for its progress page."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=40)
+    consultation_id: int | None = Field(default=None, foreign_key="consultation.id", index=True)
+    actor: str = Field(max_length=80)
+    status: str = Field(default=JobStatus.RUNNING.value, max_length=20)
+    total: int = 0
+    done: int = 0
+    error: str = Field(default="", sa_type=Text)
+    result: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

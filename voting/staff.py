@@ -3,9 +3,18 @@
 from functools import partial
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from sqlmodel import func, select
 from werkzeug.wrappers import Response
 
@@ -13,10 +22,11 @@ from ballots.models import Participation
 from voting.auth import EDITORS, STAFF, role_required
 from voting.db import get_session
 from voting.forms import ActionForm, LoginForm
+from voting.jobs import create_job, has_file, live_progress, run_in_background, take_file
 from voting.labels import STATUS_LABELS
-from voting.models import AuditEvent, Consultation
+from voting.models import AuditEvent, Consultation, Job, JobStatus
 from voting.services.accounts import authenticate
-from voting.services.audit import record_event
+from voting.services.audit import latest_event, record_event
 from voting.services.consultations import (
     TRANSITIONS,
     electorate_size,
@@ -92,11 +102,20 @@ def consultation(slug: str) -> str:
         .where(AuditEvent.consultation_id == item.id)
         .order_by(AuditEvent.id.desc())
     )
+    jobs = session.exec(
+        select(Job).where(Job.consultation_id == item.id).order_by(Job.id.desc()).limit(5)
+    )
+    tallied = latest_event(session=session, consultation_id=item.id, action="consultation.tally")
+    deleted = item.electorate_deleted_at is not None
     return render_template(
         "staff/consultation.html",
         consultation=item,
-        electorate=electorate_size(session=session, consultation_id=item.id),
-        turnout=_turnout(item.id),
+        electorate=item.eligible_count
+        if deleted
+        else electorate_size(session=session, consultation_id=item.id),
+        turnout=item.voted_count if deleted else _turnout(item.id),
+        jobs=list(jobs),
+        tallied_by=tallied.actor if tallied else None,
         next_actions=next_actions,
         events=list(events),
         form=ActionForm(),
@@ -127,3 +146,94 @@ def step(slug: str, action: str) -> Response:
             "Done: the consultation is now “%(status)s”.", status=STATUS_LABELS[item.status]
         ),
     )
+
+
+@bp.post("/consultations/<slug>/count")
+@role_required(*EDITORS)
+def tally_job(slug: str) -> Response:
+    """Count a closed consultation in the background and show the progress page."""
+    from results.services import tally_consultation
+
+    session = get_session()
+    item = find_consultation(session=session, slug=slug)
+    if item is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if item.status != "closed":
+        flash(_("This step is not possible in the consultation's current state."), "error")
+        return redirect(url_for("staff.consultation", slug=slug))
+    job = create_job(
+        session=session, kind="tally", actor=current_user.username, consultation_id=item.id
+    )
+    session.commit()
+    consultation_id, actor = item.id, current_user.username
+
+    def work(*, session, progress):  # type: ignore[no-untyped-def]
+        progress("tally", 0, 1)
+        result = tally_consultation(
+            session=session, consultation=session.get(Consultation, consultation_id), actor=actor
+        )
+        session.flush()
+        progress("tally", 1, 1)
+        return {"ballots": result.data["turnout"]["ballots"]}
+
+    run_in_background(current_app._get_current_object(), job.id, work)  # type: ignore[attr-defined]
+    return redirect(url_for("staff.job", job_id=job.id))
+
+
+@bp.get("/jobs/<int:job_id>")
+@role_required(*STAFF)
+def job(job_id: int) -> str:
+    """Show how far a job is; the page reloads itself while the job runs."""
+    item = get_session().get(Job, job_id)
+    if item is None:
+        abort(404)
+    consultation = (
+        get_session().get(Consultation, item.consultation_id) if item.consultation_id else None
+    )
+    return render_template(
+        "staff/job.html",
+        job=item,
+        consultation=consultation,
+        running=item.status == JobStatus.RUNNING,
+        progress=live_progress(job_id),
+        letters_waiting=has_file(job_id),
+        form=ActionForm(),
+    )
+
+
+@bp.post("/jobs/<int:job_id>/letters")
+@role_required(*EDITORS)
+def job_letters(job_id: int) -> Response | tuple[str, int]:
+    """Hand out the letters of an import once; they are forgotten as they are sent."""
+    session = get_session()
+    item = session.get(Job, job_id)
+    if item is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    file = take_file(job_id)
+    if file is None:
+        flash(
+            _(
+                "The letters are no longer here: they can be downloaded once, within an hour, "
+                "from the server process that imported them. Delete the electorate and import "
+                "it again to get new letters."
+            ),
+            "error",
+        )
+        return redirect(url_for("staff.job", job_id=job_id))
+    record_event(
+        session=session,
+        actor=current_user.username,
+        action="letters.downloaded",
+        consultation_id=item.consultation_id,
+        job=job_id,
+        bytes=len(file.data),
+    )
+    session.commit()
+    response = Response(file.data, mimetype=file.mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from voting.db import get_session
 from voting.forms import ActionForm
 from voting.models import Consultation
-from voting.services.consultations import ConsultationError, find_consultation
+from voting.services.consultations import ConsultationError, FourEyesError, find_consultation
 
 Step = Callable[..., Any]
 
@@ -34,6 +34,15 @@ def perform_step(
         step(session=session, consultation=item, actor=current_user.username)
         session.commit()
         flash(done(item), "success")
+    except FourEyesError:
+        session.rollback()
+        flash(
+            _(
+                "You counted this consultation yourself: a second staff member must check "
+                "and publish the result."
+            ),
+            "error",
+        )
     except ConsultationError:
         session.rollback()
         flash(_("This step is not possible in the consultation's current state."), "error")

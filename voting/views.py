@@ -3,12 +3,14 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, redirect, render_template, request, session
+from markupsafe import Markup
 from sqlmodel import select
 from werkzeug.wrappers import Response
 
 from voting.config import LANGUAGES
 from voting.db import get_session
 from voting.models import Consultation, Status
+from voting.richtext import render_markdown
 from voting.services.consultations import find_consultation
 
 bp = Blueprint("consultations", __name__)
@@ -48,3 +50,8 @@ def set_language(code: str) -> Response:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         target = "/"
     return redirect(target)
+
+
+@bp.app_template_filter("markdown")
+def _markdown(text: str) -> Markup:
+    return render_markdown(text)

@@ -42,7 +42,10 @@ def test_load_import_open_close_tally_publish(app, session, tmp_path: Path):
     for step in ("open", "close"):
         assert runner.invoke(args=["consultations", step, "stadtpark"]).exit_code == 0
     assert runner.invoke(args=["results", "tally", "stadtpark"]).exit_code == 0
-    assert runner.invoke(args=["results", "publish", "stadtpark"]).exit_code == 0
+    same = runner.invoke(args=["results", "publish", "stadtpark"])
+    assert same.exit_code == 1 and "another staff member" in same.output
+    second = runner.invoke(args=["results", "publish", "stadtpark", "--actor", "cli:zweite"])
+    assert second.exit_code == 0, second.output
     session.rollback()  # end the read snapshot taken before the commands ran
     assert session.exec(select(Consultation)).one().status == "published"
 
@@ -101,7 +104,7 @@ def test_demo_is_idempotent(app, session, tmp_path: Path):
     assert consultation.is_open
     assert [q.method for q in consultation.questions] == ["yes_no", "single", "approval"]
     assert len(session.exec(select(Voter)).all()) == 20
-    assert len(session.exec(select(StaffUser)).all()) == 1
+    assert len(session.exec(select(StaffUser)).all()) == 2  # a second person publishes
     assert "password:" in (tmp_path / "demo-staff.txt").read_text()
 
 

@@ -33,7 +33,7 @@ def publish(session, consultation):  # type: ignore[no-untyped-def]
     row = session.get(Consultation, consultation.id)
     transition(session=session, consultation=row, action="close", actor="test")
     tally_consultation(session=session, consultation=row, actor="test")
-    publish_result(session=session, consultation=row, actor="test")
+    publish_result(session=session, consultation=row, actor="second-reader")
     session.commit()
 
 

@@ -89,7 +89,7 @@ def publish(session: Session, consultation_id: int) -> None:
         actor="test",
         min_district_ballots=3,
     )
-    publish_result(session=session, consultation=consultation, actor="test")
+    publish_result(session=session, consultation=consultation, actor="second-reader")
     session.commit()
 
 
@@ -124,6 +124,22 @@ def test_a_ranking_is_entered_as_a_rank_per_option(client, session):
     assert response.status_code == 200, response.get_data(as_text=True)
     ballot = session.exec(select(Ballot.content)).one()
     assert json.loads(ballot)["irv"] == ["bahn", "rad"]
+
+
+def test_the_receipt_page_repeats_grades_and_ranks_as_recorded(client, session):
+    opened = make_open_consultation(session, voters=1, questions=QUESTIONS)
+    url = f"/consultations/{opened.slug}/vote"
+    data = {
+        "csrf_token": csrf_token(client, url),
+        "code": opened.codes[0],
+        "q_mj": ["rad:3", "bus:0", ""],
+        "q_irv": ["rad:2", "", "bahn:1"],
+    }
+    response = client.post(url, data=data)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Radweg: Sehr gut" in page and "Buslinie: Ablehnen" in page
+    assert page.index("Straßenbahn") < page.index("Radweg")
 
 
 def test_grades_are_entered_as_a_grade_per_option(app, session):

@@ -84,10 +84,25 @@ def test_staff_close_tally_and_publish(client, session, auth, open_consultation)
     )
     assert late.status_code == 409
 
+    # Four eyes: whoever counted cannot publish.
+    refused = auth.post(f"/staff/consultations/{slug}/publish")
+    assert refused.status_code == 302
+    assert "zweite Person" in client.get(refused.headers["Location"]).get_data(as_text=True)
+    assert status_of(session, open_consultation) == "tallied"
+    auth.post("/staff/logout")
+    auth.login("pruefende", Role.EDITOR)
     assert auth.post(f"/staff/consultations/{slug}/publish").status_code == 302
     assert status_of(session, open_consultation) == "published"
-    actions = [e.action for e in session.exec(select(AuditEvent).order_by(AuditEvent.id))]
-    assert actions[-3:] == ["consultation.close", "consultation.tally", "consultation.publish"]
+    steps = [
+        (e.action, e.actor)
+        for e in session.exec(select(AuditEvent).order_by(AuditEvent.id))
+        if e.action.startswith("consultation.")
+    ]
+    assert steps[-3:] == [
+        ("consultation.close", "redaktion"),
+        ("consultation.tally", "redaktion"),
+        ("consultation.publish", "pruefende"),
+    ]
 
     results = client.get(f"/consultations/{slug}/results")
     assert results.status_code == 200

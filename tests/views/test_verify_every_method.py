@@ -84,7 +84,7 @@ def published(client, session, signer):  # type: ignore[no-untyped-def]
     consultation = session.get(Consultation, opened.id)
     transition(session=session, consultation=consultation, action="close", actor="test")
     tally_consultation(session=session, consultation=consultation, actor="test")
-    publish_result(session=session, consultation=consultation, actor="test")
+    publish_result(session=session, consultation=consultation, actor="second-reader")
     session.commit()
     return client.get(f"/api/v1/consultations/{opened.slug}/bundle").get_json()
 

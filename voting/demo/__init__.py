@@ -24,6 +24,7 @@ GIVEN_NAMES = ("Anna", "Ben", "Clara", "Deniz", "Emil", "Fatma", "Greta", "Hanne
 FAMILY_NAMES = ("Becker", "Schmitt", "Yilmaz", "Wagner", "Klein")
 VOTERS = 20
 DEMO_STAFF = "redaktion"
+DEMO_ADMIN = "leitung"
 
 
 def demo_register() -> list[RegisterRow]:
@@ -94,12 +95,16 @@ def load_demo(
     lines.append(f"Polling codes: {codes_file}")
 
     staff_file = instance / "demo-staff.txt"
-    if session.exec(select(StaffUser).where(StaffUser.username == DEMO_STAFF)).first() is None:
+    # Two accounts: publishing needs a second person besides the one who counted.
+    for username, role in ((DEMO_STAFF, Role.EDITOR), (DEMO_ADMIN, Role.ADMIN)):
+        if session.exec(select(StaffUser).where(StaffUser.username == username)).first():
+            continue
         password = secrets.token_urlsafe(12)
         create_staff_user(
-            session=session, username=DEMO_STAFF, password=password, role=Role.EDITOR, actor="demo"
+            session=session, username=username, password=password, role=role, actor="demo"
         )
-        staff_file.write_text(f"user: {DEMO_STAFF}\npassword: {password}\n", encoding="utf-8")
+        with staff_file.open("a", encoding="utf-8") as file:
+            file.write(f"user: {username} ({role.value})\npassword: {password}\n")
         staff_file.chmod(0o600)
     lines.append(f"Staff login at /staff/login with the user and password in {staff_file}")
     return lines

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, select
 
 from voting.models import Consultation, Kind, Option, Question, Status, Voter
-from voting.services.audit import record_event
+from voting.services.audit import latest_event, record_event
 
 BERLIN = ZoneInfo("Europe/Berlin")
 YES_NO_OPTIONS = (("yes", "Ja"), ("no", "Nein"), ("abstain", "Enthaltung"))
@@ -28,6 +28,10 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 class ConsultationError(ValueError):
     """A request that the consultation's state or definition does not allow."""
+
+
+class FourEyesError(ConsultationError):
+    """Publication asked for by the staff member who counted: a second person must approve."""
 
 
 class _Spec(BaseModel):
@@ -86,6 +90,7 @@ class ConsultationSpec(_Spec):
     slug: Key
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
     description: str = ""
+    summary_easy: str = ""  # Leichte Sprache
     kind: Literal["advisory", "binding"] = Kind.ADVISORY.value
     period: PeriodSpec
     eligibility: EligibilitySpec = Field(default_factory=EligibilitySpec)
@@ -138,6 +143,7 @@ def spec_of(consultation: Consultation) -> dict[str, Any]:
         "slug": consultation.slug,
         "title": consultation.title,
         "description": consultation.description,
+        "summary_easy": consultation.summary_easy,
         "kind": consultation.kind,
         "period": {
             "opens_at": consultation.opens_at.isoformat(),
@@ -205,6 +211,7 @@ def load_consultation(
     fields = {
         "title": spec.title,
         "description": spec.description,
+        "summary_easy": spec.summary_easy,
         "kind": spec.kind,
         "opens_at": spec.period.opens_at,
         "closes_at": spec.period.closes_at,
@@ -263,6 +270,17 @@ def electorate_size(*, session: Session, consultation_id: int) -> int:
     ).one()
 
 
+def _check_four_eyes(*, session: Session, consultation: Consultation, actor: str) -> None:
+    """Refuse publication by whoever counted: the result needs a second person's approval."""
+    tallied = latest_event(
+        session=session, consultation_id=consultation.id, action="consultation.tally"
+    )
+    if tallied is not None and tallied.actor == actor:
+        raise FourEyesError(
+            f"{consultation.slug} was counted by {actor}; another staff member must publish it"
+        )
+
+
 def transition(
     *, session: Session, consultation: Consultation, action: str, actor: str
 ) -> Consultation:
@@ -276,6 +294,8 @@ def transition(
         )
     if action == "open" and not electorate_size(session=session, consultation_id=consultation.id):
         raise ConsultationError(f"cannot open {consultation.slug}: its electorate is empty")
+    if action == "publish":
+        _check_four_eyes(session=session, consultation=consultation, actor=actor)
     consultation.status = target.value
     session.add(consultation)
     record_event(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TextIO
 
+from sqlalchemy import insert
 from sqlmodel import Session
 
 from voting.codes import generate_code, normalise_code
@@ -37,7 +38,21 @@ COLUMNS = {
     "birth_date": ("geburtsdatum", "birth_date", "date_of_birth"),
     "birth_year": ("geburtsjahr", "birth_year"),
 }
+BATCH = 5000
 REQUIRED = ("person_id", "given_name", "family_name", "street", "postal_code", "city")
+
+
+class RowProblem(ValueError):
+    """Why one line of a register file cannot be read: a code, its values, and English words.
+
+    Codes: "empty" (column), "birth_year", "birth_date" (text), "duplicate" (line),
+    "missing_columns" (columns), "empty_file".
+    """
+
+    def __init__(self, code: str, message: str, **values: str | int) -> None:
+        super().__init__(message)
+        self.code = code
+        self.values = values
 
 
 class ElectorateError(ValueError):
@@ -101,30 +116,48 @@ def read_register(stream: TextIO) -> Iterator[RegisterRow]:
 
     Columns are found by their header name; ";" and "," are both accepted.
     """
+    problems: list[tuple[int, str]] = []
+    for item in scan_lines(stream):
+        if isinstance(item, RegisterRow):
+            yield item
+        else:
+            line, problem = item
+            if problem.code in ("empty_file", "missing_columns"):
+                raise ElectorateError([(line, str(problem))])
+            problems.append((line, str(problem)))
+    if problems:
+        raise ElectorateError(problems)
+
+
+def scan_lines(stream: TextIO) -> Iterator[RegisterRow | tuple[int, RowProblem]]:
+    """Yield each row of a register export, or (line number, problem) for a bad line.
+
+    A file without a usable header yields one problem for line 1 and nothing else.
+    """
     sample = stream.read(4096)
     stream.seek(0)
     delimiter = ";" if sample.count(";") >= sample.count(",") else ","
     reader = csv.reader(stream, delimiter=delimiter)
     header = next(reader, None)
     if header is None:
-        raise ElectorateError([(1, "the file is empty")])
+        yield 1, RowProblem("empty_file", "the file is empty")
+        return
     columns = _header_map(header)
     missing = [name for name in REQUIRED if name not in columns]
     if "birth_date" not in columns and "birth_year" not in columns:
         missing.append("birth_date or birth_year")
     if missing:
-        raise ElectorateError([(1, f"missing columns: {', '.join(missing)}")])
-    problems: list[tuple[int, str]] = []
+        names = ", ".join(missing)
+        yield 1, RowProblem("missing_columns", f"missing columns: {names}", columns=names)
+        return
     for values in reader:
         line = reader.line_num
         if not any(value.strip() for value in values):
             continue
         try:
             yield _parse_row(line, values, columns)
-        except ValueError as exc:
-            problems.append((line, str(exc)))
-    if problems:
-        raise ElectorateError(problems)
+        except RowProblem as problem:
+            yield line, problem
 
 
 def _parse_row(line: int, values: list[str], columns: dict[str, int]) -> RegisterRow:
@@ -134,7 +167,7 @@ def _parse_row(line: int, values: list[str], columns: dict[str, int]) -> Registe
 
     for name in REQUIRED:
         if not get(name):
-            raise ValueError(f"{name} is empty")
+            raise RowProblem("empty", f"{name} is empty", column=name)
     birth_date = None
     if get("birth_date"):
         birth_date = _parse_date(get("birth_date"))
@@ -143,7 +176,7 @@ def _parse_row(line: int, values: list[str], columns: dict[str, int]) -> Registe
         try:
             birth_year = int(get("birth_year"))
         except ValueError:
-            raise ValueError("birth year is not a number") from None
+            raise RowProblem("birth_year", "birth year is not a number") from None
     return RegisterRow(
         line=line,
         person_id=get("person_id"),
@@ -165,7 +198,9 @@ def _parse_date(text: str) -> date:
             return date(year, month, day)
         return date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"birth date {text!r} is not a date (DD.MM.YYYY or YYYY-MM-DD)") from None
+        raise RowProblem(
+            "birth_date", f"birth date {text!r} is not a date (DD.MM.YYYY or YYYY-MM-DD)", text=text
+        ) from None
 
 
 def age_on(day: date, row: RegisterRow) -> int:
@@ -192,8 +227,12 @@ def import_electorate(
     pseudonym_key: str,
     write_letter: Callable[[Letter], None],
     actor: str,
+    skipped_lines: int = 0,
 ) -> ImportReport:
-    """Store the eligible persons as voters with fresh polling codes, one letter each."""
+    """Store the eligible persons as voters with fresh polling codes, one letter each.
+
+    ``skipped_lines`` is how many bad lines staff chose to leave out; it is audited.
+    """
     if consultation.status not in (Status.DRAFT, Status.SCHEDULED):
         raise ConsultationError(
             f"the electorate can be imported before opening only; {consultation.slug} is "
@@ -203,6 +242,8 @@ def import_electorate(
         raise ConsultationError(f"{consultation.slug} already has an electorate")
     report = ImportReport()
     seen: dict[str, int] = {}
+    # Plain rows in batches: an ORM object per voter would take most of the import's time.
+    batch: list[dict[str, object]] = []
     for row in rows:
         ref = person_ref(pseudonym_key, row.person_id)
         if ref in seen:
@@ -213,15 +254,18 @@ def import_electorate(
             report.excluded[reason] += 1
             continue
         code = generate_code()
-        session.add(
-            Voter(
-                consultation_id=consultation.id,
-                ref=ref,
-                district=row.district,
-                birth_year=row.birth_year,
-                code_hash=code_hash(pseudonym_key, normalise_code(code)),
-            )
+        batch.append(
+            {
+                "consultation_id": consultation.id,
+                "ref": ref,
+                "district": row.district,
+                "birth_year": row.birth_year,
+                "code_hash": code_hash(pseudonym_key, normalise_code(code)),
+            }
         )
+        if len(batch) >= BATCH:
+            session.execute(insert(Voter), batch)
+            batch.clear()
         write_letter(
             Letter(
                 given_name=row.given_name,
@@ -234,6 +278,8 @@ def import_electorate(
             )
         )
         report.imported += 1
+    if batch:
+        session.execute(insert(Voter), batch)
     session.flush()
     record_event(
         session=session,
@@ -242,6 +288,7 @@ def import_electorate(
         consultation_id=consultation.id,
         imported=report.imported,
         excluded=dict(report.excluded),
+        skipped_lines=skipped_lines,
     )
     return report
 

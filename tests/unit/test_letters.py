@@ -1,0 +1,42 @@
+"""Polling-card letters: the code reaches the voting page in the fragment, never the query."""
+
+import csv
+import io
+import re
+from datetime import UTC, datetime
+
+from voting.letters import LetterContext, write_letters
+from voting.services.electorate import Letter
+
+CONTEXT = LetterContext(
+    title="Stadtpark",
+    slug="stadtpark",
+    opens_at=datetime(2027, 3, 1, 7, tzinfo=UTC),
+    closes_at=datetime(2027, 3, 29, 16, tzinfo=UTC),
+    public_url="https://buergervotum.example/",
+    sender="Stadt · Platz 1 · 67657 Kaiserslautern",
+)
+LETTER = Letter("Łucja", "Öztürk", "Marktstraße 1", "67655", "Kaiserslautern", "Nord", "K7QM-9XDR")
+
+
+def test_code_url_carries_the_code_in_the_fragment():
+    url = CONTEXT.code_url("K7QM-9XDR-2TAW-P4NB-5HCE")
+    assert (
+        url
+        == "https://buergervotum.example/consultations/stadtpark/vote#code=K7QM-9XDR-2TAW-P4NB-5HCE"
+    )
+
+
+def test_csv_has_one_row_per_letter_with_names_only_there():
+    data = write_letters([LETTER, LETTER], CONTEXT, "csv").decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(data), delimiter=";"))
+    assert len(rows) == 2 and rows[0]["given_name"] == "Łucja"
+    assert rows[0]["vote_url"].endswith("#code=K7QM-9XDR")
+
+
+def test_pdf_has_one_page_per_letter_and_any_european_name():
+    seen = []
+    data = write_letters([LETTER] * 3, CONTEXT, "pdf", progress=seen.append)
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    assert seen == [1, 2, 3]
+    assert len(re.findall(rb"/Type\s*/Page\b", data)) == 3  # one page per letter

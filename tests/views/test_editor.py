@@ -1,0 +1,120 @@
+"""The consultation editor: drafts from the browser, validated by the one definition check."""
+
+from sqlmodel import select
+
+from tests.conftest import csrf_token
+from voting.models import AuditEvent, Consultation
+
+
+def editor_data(client, url: str, **overrides):  # type: ignore[no-untyped-def]
+    data = {
+        "csrf_token": csrf_token(client, url),
+        "title": "Neue Radwege",
+        "slug": "",
+        "kind": "advisory",
+        "description": "Wir planen **neue** Radwege.\n\n<script>alert(1)</script>",
+        "summary_easy": "Die Stadt will neue Wege für Fahrräder bauen.",
+        "opens_at": "2030-03-01T08:00",
+        "closes_at": "2030-03-29T18:00",
+        "min_age": "16",
+        "districts": "Innenstadt-West\nErfenbach",
+        "questions-0-text": "Welche Strecken zuerst?",
+        "questions-0-key": "",
+        "questions-0-method": "pb_greedy",
+        "questions-0-params": "max_choices = 2\nbudget = 200000",
+        "questions-0-options": "ringstrasse | Ringstraße | 90.000\n"
+        "bahnhof | Zum Bahnhof | 120.000\nuni | Zur Uni | 60.000",
+        "save": "1",
+    }
+    data.update(overrides)
+    return data
+
+
+def stored(session, slug: str = "neue-radwege") -> Consultation | None:  # type: ignore[no-untyped-def]
+    session.rollback()
+    session.expire_all()
+    return session.exec(select(Consultation).where(Consultation.slug == slug)).first()
+
+
+def test_an_editor_creates_a_draft_in_the_browser(client, session, auth):
+    auth.login()
+    data = editor_data(client, "/staff/consultations/new", kind="binding")
+    data.update(
+        {"questions-1-text": "Soll die Ringstraße Vorrang haben?", "questions-1-method": "yes_no"}
+    )
+    response = client.post("/staff/consultations/new", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    item = stored(session)
+    assert item is not None and item.status == "draft"
+    assert item.min_age == 16 and item.districts == ["Innenstadt-West", "Erfenbach"]
+    # Times are Berlin time: 08:00 in March is 07:00 UTC.
+    assert item.opens_at.hour == 7
+    question = item.questions[0]
+    assert question.key == "welche-strecken-zuerst"
+    assert [o.key for o in question.options] == ["ringstrasse", "bahnhof", "uni"]
+    assert question.params == {
+        "max_choices": 2,
+        "budget": 200000,
+        "costs": {"ringstrasse": 90000, "bahnhof": 120000, "uni": 60000},
+    }
+    assert item.summary_easy.startswith("Die Stadt")
+    # A binding decision's yes/no question gets the legal quorum.
+    assert item.questions[1].params == {"quorum": "rlp_buergerentscheid"}
+    assert [o.key for o in item.questions[1].options] == ["yes", "no", "abstain"]
+    actions = [e.action for e in session.exec(select(AuditEvent))]
+    assert "consultation.created" in actions
+
+    # Editing shows the stored values and saves changes.
+    page = client.get("/staff/consultations/neue-radwege/edit").get_data(as_text=True)
+    assert "bahnhof | Zum Bahnhof | 120000" in page
+    data = editor_data(client, "/staff/consultations/neue-radwege/edit", title="Radwege 2030")
+    data["questions-0-key"] = "strecken"
+    assert client.post("/staff/consultations/neue-radwege/edit", data=data).status_code == 302
+    item = stored(session)
+    assert item.title == "Radwege 2030"
+
+    # Once announced, the public page shows the Markdown rendered safely.
+    item.status = "scheduled"
+    session.add(item)
+    session.commit()
+    html = client.get("/consultations/neue-radwege").get_data(as_text=True)
+    assert "<strong>neue</strong>" in html
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+    assert "Leichter Sprache" in html and "Wege für Fahrräder" in html
+
+
+def test_errors_name_the_field_and_save_nothing(client, session, auth):
+    auth.login()
+    url = "/staff/consultations/new"
+    data = editor_data(client, url, **{"questions-0-options": "Nur eine"})
+    response = client.post(url, data=data)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "mindestens zwei" in html and 'id="questions-0-options-errors"' in html
+    data = editor_data(client, url, closes_at="2030-02-01T08:00")
+    html = client.post(url, data=data).get_data(as_text=True)
+    assert 'id="closes_at-errors"' in html
+    data = editor_data(client, url, **{"questions-0-params": "max choices 2"})
+    response = client.post(url, data=data)
+    assert response.status_code == 400 and "name = wert" in response.get_data(as_text=True)
+    data = editor_data(client, url, title="", opens_at="gestern")
+    assert client.post(url, data=data).status_code == 400
+    # "Add a question" shows another empty question and saves nothing either.
+    data = editor_data(client, url, add_question="1")
+    del data["save"]
+    response = client.post(url, data=data)
+    assert response.status_code == 200
+    assert 'name="questions-1-text"' in response.get_data(as_text=True)
+    assert stored(session) is None
+
+
+def test_announced_consultations_show_locked_fields_and_refuse_changes(
+    client, session, auth, open_consultation
+):
+    auth.login()
+    url = f"/staff/consultations/{open_consultation.slug}/edit"
+    page = client.get(url).get_data(as_text=True)
+    assert "eingefroren" in page and "disabled" in page
+    response = client.post(url, data=editor_data(client, url))
+    assert response.status_code == 409
+    assert stored(session, open_consultation.slug).title == "Zukunft des Stadtparks"
