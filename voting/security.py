@@ -1,5 +1,7 @@
 """Security headers on every response, session cookies that follow the scheme, ProxyFix."""
 
+from urllib.parse import urlsplit
+
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -23,6 +25,20 @@ class SchemeAwareSessionInterface(SecureCookieSessionInterface):
     def get_cookie_secure(self, app: Flask) -> bool:
         """Return True if configured so, or if this request is served over HTTPS."""
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+
+def is_local_path(target: str | None) -> bool:
+    """Return whether ``target`` is a path on this site, safe to redirect to.
+
+    Browsers read a backslash as a slash, so "/\\evil.example" would leave the site
+    like "//evil.example"; control characters are refused for the same reason.
+    """
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return False
+    if any(ord(char) < 32 or char == "\\" for char in target):
+        return False
+    parts = urlsplit(target)
+    return not (parts.scheme or parts.netloc)
 
 
 def is_embeddable(path: str) -> bool:

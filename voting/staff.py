@@ -1,7 +1,6 @@
 """The staff area: login, the consultations overview and lifecycle steps."""
 
 from functools import partial
-from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -15,6 +14,7 @@ from voting.db import get_session
 from voting.forms import ActionForm, LoginForm
 from voting.labels import STATUS_LABELS
 from voting.models import AuditEvent, Consultation
+from voting.security import is_local_path
 from voting.services.accounts import authenticate
 from voting.services.audit import record_event
 from voting.services.consultations import (
@@ -50,10 +50,7 @@ def login() -> Response | tuple[str, int] | str:
 
 def _safe_next(target: str | None) -> str:
     """Return a local path to go on to after login; anything else goes to the overview."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        if not urlsplit(target).netloc:
-            return target
-    return url_for("staff.dashboard")
+    return target if target and is_local_path(target) else url_for("staff.dashboard")
 
 
 @bp.post("/logout")

@@ -37,3 +37,30 @@ def test_every_answer_carries_the_security_headers(app, site):
         if visit.kind == "html":
             assert "frame-ancestors 'none'" in policy, visit.label
             assert "script-src 'self'" in policy and "style-src 'self'" in policy
+
+
+def test_over_https_browsers_are_told_to_stay_and_cookies_are_secure(client):
+    response = client.get("/language/en?next=/", base_url="https://localhost")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_over_plain_http_the_session_cookie_is_httponly_and_lax(client):
+    cookie = client.get("/language/en?next=/").headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+
+
+def test_only_embed_pages_may_be_framed_by_other_sites(client):
+    page = client.get("/")
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Frame-Options"] == "DENY"
+    embed = client.get("/embed/anything")
+    assert "frame-ancestors *" in embed.headers["Content-Security-Policy"]
+    assert "X-Frame-Options" not in embed.headers
+
+
+def test_answers_to_forms_are_not_cached(client):
+    response = client.post("/staff/login", data={"username": "x"})
+    assert response.status_code == 400
+    assert response.headers["Cache-Control"] == "no-store"
