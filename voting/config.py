@@ -23,6 +23,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
+        # Browsers send no Referer under our Referrer-Policy: no-referrer, so Flask-WTF's
+        # HTTPS check of it would refuse every form. The token, SameSite=Lax and HSTS remain.
+        "WTF_CSRF_SSL_STRICT": False,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         # Secure cookies also over plain HTTP only if True; over HTTPS they always are.
         "SESSION_COOKIE_SECURE": False,

@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.conftest import PASSWORD
 from tests.sitemap import Site, form_cases, log_in, page_visits, populate, routes, url
 
 
@@ -64,3 +65,14 @@ def test_answers_to_forms_are_not_cached(client):
     response = client.post("/staff/login", data={"username": "x"})
     assert response.status_code == 400
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_over_https_forms_work_without_a_referer(client, auth):
+    # Under Referrer-Policy: no-referrer browsers send none; a form must still go through.
+    auth.create()
+    https = "https://localhost"
+    page = client.get("/staff/login", base_url=https).get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    data = {"csrf_token": token, "username": "redaktion", "password": PASSWORD}
+    response = client.post("/staff/login", data=data, base_url=https)
+    assert response.status_code == 302
