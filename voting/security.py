@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import Flask, request
+from flask import Flask, request, session
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
@@ -64,8 +64,10 @@ def add_security_headers(response: Response) -> Response:
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
     if request.is_secure:
         headers["Strict-Transport-Security"] = HSTS
-    if request.method not in ("GET", "HEAD") and "Cache-Control" not in headers:
-        # Answers to forms (ballot, login) must not be kept by a shared computer's cache.
+    private = request.method not in ("GET", "HEAD") or "_user_id" in session
+    if private and "Cache-Control" not in headers:
+        # Answers to forms (ballot, login) and staff pages must not stay in a shared
+        # computer's cache, where the next person could call them up again.
         headers["Cache-Control"] = "no-store"
     return response
 

@@ -61,10 +61,13 @@ def test_only_embed_pages_may_be_framed_by_other_sites(client):
     assert "X-Frame-Options" not in embed.headers
 
 
-def test_answers_to_forms_are_not_cached(client):
+def test_answers_to_forms_and_staff_pages_are_not_cached(client, auth):
     response = client.post("/staff/login", data={"username": "x"})
     assert response.status_code == 400
     assert response.headers["Cache-Control"] == "no-store"
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
+    auth.login()
+    assert client.get("/staff/").headers["Cache-Control"] == "no-store"
 
 
 def test_over_https_forms_work_without_a_referer(client, auth):
