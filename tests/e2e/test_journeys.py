@@ -104,7 +104,8 @@ def test_resident_votes_without_javascript(browser, live_server, shots):
     page = context.new_page()
     page.goto(f"/consultations/{DEMO}/vote")
     page.fill("input[name=code]", "K7QM-9XDR-2TAW-P4NB-5HCX")
-    page.click("button[type=submit]")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
     assert page.locator(".error-summary").is_visible()
     screenshots(page, shots, "1-typo")
     page.fill("input[name=code]", live_server.code())
@@ -127,19 +128,22 @@ def test_staff_run_every_lifecycle_step_to_the_published_result(page, live_serve
     page.goto("/staff/login")
     page.fill("input[name=username]", user)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/staff/")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    assert page.url.endswith("/staff/")
     screenshots(page, shots, "1-dashboard")
-    page.click(f"a[href$='/staff/consultations/{STAFF_JOURNEY}']")
+    with page.expect_navigation():
+        page.click(f"a[href$='/staff/consultations/{STAFF_JOURNEY}']")
     steps = 0
     while page.locator("ul.actions button").count():
-        page.locator("ul.actions button").first.click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator("ul.actions button").first.click()
         assert page.locator(".flash-success").is_visible(), page.inner_text("main")
         steps += 1
         screenshots(page, shots, f"2-step-{steps}")
     assert steps >= 3  # close, count, publish
-    page.click(f"a[href$='/consultations/{STAFF_JOURNEY}/results']")
+    with page.expect_navigation():
+        page.click(f"a[href$='/consultations/{STAFF_JOURNEY}/results']")
     assert page.locator("img.chart").count() >= 3
     screenshots(page, shots, "3-result")
 
@@ -174,8 +178,7 @@ def test_reporter_downloads_every_file_and_may_embed_only_embed_pages(page, live
         f'<iframe src="{src}"></iframe>' for src in [blocked, *embeds]
     )
     with newspaper(article) as address:
-        page.goto(address)
-        page.wait_for_timeout(300)
+        page.goto(address)  # waits for the load event, which waits for every frame
         frames = {frame.url: _text(frame) for frame in page.frames if frame != page.main_frame}
     assert all(frames.get(src) for src in embeds), frames
     assert not frames.get(blocked), "the result page was shown inside another site"
