@@ -74,7 +74,15 @@ def signer(signing_key_path: Path) -> Signer:
 
 
 @pytest.fixture
-def app(database_url: str, signing_key_path: Path, signer: Signer) -> Iterator[Flask]:
+def app_config() -> dict[str, Any]:
+    """Return extra settings for the app; a test module overrides this to change them."""
+    return {}
+
+
+@pytest.fixture
+def app(
+    database_url: str, signing_key_path: Path, signer: Signer, app_config: dict[str, Any]
+) -> Iterator[Flask]:
     """Return the app on the backend's database; empty every table afterwards."""
     app = create_app(
         {
@@ -83,6 +91,7 @@ def app(database_url: str, signing_key_path: Path, signer: Signer) -> Iterator[F
             "PSEUDONYM_KEY": PSEUDONYM_KEY,
             "DATABASE_URL": database_url,
             "SIGNING_KEY_PATH": str(signing_key_path),
+            **app_config,
         }
     )
     with app.app_context():

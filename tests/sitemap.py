@@ -83,7 +83,8 @@ class FormCase:
     @property
     def label(self) -> str:
         """Return a short name for reports."""
-        return f"{self.endpoint}{' ' + self.name if self.name else ''}"
+        extra = self.name or self.values.get("action", "")
+        return f"{self.endpoint}{' ' + extra if extra else ''}"
 
 
 def page_visits(site: Site) -> list[Visit]:

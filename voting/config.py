@@ -23,6 +23,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
+        # Browsers send no Referer under our Referrer-Policy: no-referrer, so Flask-WTF's
+        # HTTPS check of it would refuse every form. The token, SameSite=Lax and HSTS remain.
+        "WTF_CSRF_SSL_STRICT": False,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         # Wrong polling codes one client address may try per consultation.
         "CODE_GUESS_LIMIT": "20 per hour",

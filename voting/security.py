@@ -1,6 +1,8 @@
 """Security headers on every response and session cookies that follow the scheme."""
 
-from flask import Flask, request
+from urllib.parse import urlsplit
+
+from flask import Flask, request, session
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.wrappers import Response
 
@@ -22,6 +24,20 @@ class SchemeAwareSessionInterface(SecureCookieSessionInterface):
     def get_cookie_secure(self, app: Flask) -> bool:
         """Return True if configured so, or if this request is served over HTTPS."""
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+
+def is_local_path(target: str | None) -> bool:
+    """Return whether ``target`` is a path on this site, safe to redirect to.
+
+    Browsers read a backslash as a slash, so "/\\evil.example" would leave the site
+    like "//evil.example"; control characters are refused for the same reason.
+    """
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return False
+    if any(ord(char) < 32 or char == "\\" for char in target):
+        return False
+    parts = urlsplit(target)
+    return not (parts.scheme or parts.netloc)
 
 
 def is_embeddable(path: str) -> bool:
@@ -47,8 +63,10 @@ def add_security_headers(response: Response) -> Response:
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
     if request.is_secure:
         headers["Strict-Transport-Security"] = HSTS
-    if request.method not in ("GET", "HEAD") and "Cache-Control" not in headers:
-        # Answers to forms (ballot, login) must not be kept by a shared computer's cache.
+    private = request.method not in ("GET", "HEAD") or "_user_id" in session
+    if private and "Cache-Control" not in headers:
+        # Answers to forms (ballot, login) and staff pages must not stay in a shared
+        # computer's cache, where the next person could call them up again.
         headers["Cache-Control"] = "no-store"
     return response
 

@@ -1,7 +1,6 @@
 """The staff area: login, the consultations overview and lifecycle steps."""
 
 from functools import partial
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -25,6 +24,7 @@ from voting.forms import ActionForm, LoginForm
 from voting.jobs import create_job, has_file, live_progress, run_in_background, take_file
 from voting.labels import STATUS_LABELS
 from voting.models import AuditEvent, Consultation, Job, JobStatus
+from voting.security import is_local_path
 from voting.services.accounts import authenticate
 from voting.services.audit import latest_event, record_event
 from voting.services.consultations import (
@@ -60,10 +60,7 @@ def login() -> Response | tuple[str, int] | str:
 
 def _safe_next(target: str | None) -> str:
     """Return a local path to go on to after login; anything else goes to the overview."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        if not urlsplit(target).netloc:
-            return target
-    return url_for("staff.dashboard")
+    return target if target and is_local_path(target) else url_for("staff.dashboard")
 
 
 @bp.post("/logout")

@@ -1,7 +1,5 @@
 """Public pages: the list of consultations and each consultation's page."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, redirect, render_template, request, session
 from markupsafe import Markup
 from sqlmodel import select
@@ -11,6 +9,7 @@ from voting.config import LANGUAGES
 from voting.db import get_session
 from voting.models import Consultation, Status
 from voting.richtext import render_markdown
+from voting.security import is_local_path
 from voting.services.consultations import find_consultation
 
 bp = Blueprint("consultations", __name__)
@@ -46,10 +45,7 @@ def set_language(code: str) -> Response:
     session["lang"] = code
     target = request.args.get("next", "/")
     # Only paths on this site: an open redirect would help phishing.
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    return redirect(target)
+    return redirect(target if is_local_path(target) else "/")
 
 
 @bp.app_template_filter("markdown")

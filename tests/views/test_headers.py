@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.conftest import PASSWORD
 from tests.sitemap import Site, form_cases, log_in, page_visits, populate, routes, url
 
 
@@ -37,3 +38,44 @@ def test_every_answer_carries_the_security_headers(app, site):
         if visit.kind == "html":
             assert "frame-ancestors 'none'" in policy, visit.label
             assert "script-src 'self'" in policy and "style-src 'self'" in policy
+
+
+def test_over_https_browsers_are_told_to_stay_and_cookies_are_secure(client):
+    response = client.get("/language/en?next=/", base_url="https://localhost")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_over_plain_http_the_session_cookie_is_httponly_and_lax(client):
+    cookie = client.get("/language/en?next=/").headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+
+
+def test_only_embed_pages_may_be_framed_by_other_sites(client):
+    page = client.get("/")
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Frame-Options"] == "DENY"
+    embed = client.get("/embed/anything")
+    assert "frame-ancestors *" in embed.headers["Content-Security-Policy"]
+    assert "X-Frame-Options" not in embed.headers
+
+
+def test_answers_to_forms_and_staff_pages_are_not_cached(client, auth):
+    response = client.post("/staff/login", data={"username": "x"})
+    assert response.status_code == 400
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
+    auth.login()
+    assert client.get("/staff/").headers["Cache-Control"] == "no-store"
+
+
+def test_over_https_forms_work_without_a_referer(client, auth):
+    # Under Referrer-Policy: no-referrer browsers send none; a form must still go through.
+    auth.create()
+    https = "https://localhost"
+    page = client.get("/staff/login", base_url=https).get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    data = {"csrf_token": token, "username": "redaktion", "password": PASSWORD}
+    response = client.post("/staff/login", data=data, base_url=https)
+    assert response.status_code == 302

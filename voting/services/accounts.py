@@ -5,9 +5,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
 from voting.models import Role, StaffUser
+from voting.passwords import ENGLISH, password_problem
 from voting.services.audit import record_event
 
-MIN_PASSWORD_LENGTH = 12
 _hasher = PasswordHasher()
 # Verified against when the user does not exist, so a wrong name takes as long
 # as a wrong password and response times do not reveal which names exist.
@@ -25,8 +25,9 @@ def create_staff_user(
     username = username.strip()
     if not username:
         raise AccountError("the user name is empty")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    problem = password_problem(password, username=username)
+    if problem:
+        raise AccountError(ENGLISH[problem])
     if session.exec(select(StaffUser).where(StaffUser.username == username)).first():
         raise AccountError(f"a staff member named {username!r} exists already")
     user = StaffUser(username=username, password_hash=_hasher.hash(password), role=role.value)
