@@ -139,7 +139,7 @@ def start_import(slug: str) -> Response | tuple[str, int]:
     session.pop(PREVIEW_KEY, None)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     config = app.config
-    fmt = form.letters.data if form.letters.data in MIMETYPES else "pdf"
+    fmt = form.letters.data if form.letters.data in ("pdf", "csv") else "pdf"
     skip = bool(form.skip_bad_lines.data)
     consultation_id, actor, job_id = item.id, current_user.username, job.id
 
@@ -157,7 +157,8 @@ def start_import(slug: str) -> Response | tuple[str, int]:
             actor=actor,
             progress=progress,
         )
-        keep_file(job_id, letters.data, MIMETYPES[fmt], f"abstimmungskarten-{slug}.{fmt}")
+        kind = letters.fmt  # PDF parts of a large electorate come as one ZIP
+        keep_file(job_id, letters.data, MIMETYPES[kind], f"abstimmungskarten-{slug}.{kind}")
         return result
 
     run_in_background(app, job.id, work)

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from voting.letters import LetterContext, write_letters
+from voting.letters import LetterContext, letters_format, write_letters
 from voting.models import Consultation
 from voting.services.consultations import ConsultationError
 from voting.services.electorate import ElectorateError, Letter, RegisterRow, import_electorate
@@ -70,6 +70,7 @@ def import_with_letters(
         skipped_lines=len(scan.problems),
     )
     session.commit()
+    fmt = letters_format(fmt, len(letters))
     data = letters_file(letters, consultation, fmt, public_url, sender, progress)
     result = {
         "imported": report.imported,
