@@ -21,6 +21,7 @@ from voting.db import get_engine
 from voting.models import Job, JobStatus, utcnow
 
 Work = Callable[..., dict[str, Any]]
+ProgressReport = Callable[[str, int, int], None]
 FILE_TTL_SECONDS = 3600
 
 
