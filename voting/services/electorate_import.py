@@ -56,7 +56,8 @@ def import_with_letters(
     """
     scan = scan_register(raw)
     if scan.is_unusable or (scan.problems and not skip_bad_lines):
-        raise ElectorateError([(line, str(problem)) for line, problem in scan.problems])
+        # Codes only: the job keeps this message, and a line's values may be personal data.
+        raise ElectorateError([(line, problem.code) for line, problem in scan.problems])
     if not scan.rows:
         raise ConsultationError("the file lists nobody")
     letters: list[Letter] = []
