@@ -151,7 +151,7 @@ electorate_cli = AppGroup("electorate", help="The electorate of a consultation."
     "--letters",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="Where to write the letters for the print shop: .pdf (DIN 5008) or .csv.",
+    help="Where to write the letters: .pdf (DIN 5008), .zip (PDFs of 5,000 letters each) or .csv.",
 )
 @actor_option
 @_failing(ConsultationError, ElectorateError)
@@ -161,7 +161,7 @@ def electorate_import(slug: str, file: Path, letters: Path, actor: str) -> None:
 
     if letters.exists():
         raise click.ClickException(f"{letters} exists; letters are never overwritten")
-    fmt = "pdf" if letters.suffix.lower() == ".pdf" else "csv"
+    fmt = {".pdf": "pdf", ".zip": "zip"}.get(letters.suffix.lower(), "csv")
     partial = letters.with_name(letters.name + ".partial")
     rows = list(read_register(decode_register(file.read_bytes())))
     written: list[Letter] = []

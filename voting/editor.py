@@ -6,7 +6,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from voting.auth import EDITORS, role_required
+from voting.auth import EDITORS, STAFF, role_required
 from voting.db import get_session
 from voting.editor_forms import (
     ConsultationForm,
@@ -18,7 +18,14 @@ from voting.editor_forms import (
 from voting.labels import LOCK_REASONS, METHOD_LABELS
 from voting.models import Consultation
 from voting.services.consultations import ConsultationError, find_consultation, parse_spec, spec_of
-from voting.services.editor import ANNOUNCED, keep_locked, locked_fields, save_draft
+from voting.services.editor import (
+    ALL_FIELDS,
+    ANNOUNCED,
+    READ_ONLY,
+    keep_locked,
+    locked_fields,
+    save_draft,
+)
 
 bp = Blueprint("editor", __name__, url_prefix="/staff/consultations")
 
@@ -42,20 +49,34 @@ def create() -> Response | str | tuple[str, int]:
     return _edit(None)
 
 
-@bp.route("/<slug>/edit", methods=["GET", "POST"])
+@bp.get("/<slug>/edit")
+@role_required(*STAFF)
+def show(slug: str) -> Response | str | tuple[str, int]:
+    """Show a consultation's definition: editable for editors in a draft, else locked."""
+    return _edit(_found(slug))
+
+
+@bp.post("/<slug>/edit")
 @role_required(*EDITORS)
 def edit(slug: str) -> Response | str | tuple[str, int]:
-    """Change a draft; show an announced consultation with its fields locked."""
+    """Save changes to a draft."""
+    return _edit(_found(slug))
+
+
+def _found(slug: str) -> Consultation:
     consultation = find_consultation(session=get_session(), slug=slug)
     if consultation is None:
         abort(404)
-    return _edit(consultation)
+    return consultation
 
 
 def _edit(consultation: Consultation | None) -> Response | str | tuple[str, int]:
     session = get_session()
     locks = locked_fields(session=session, consultation=consultation)
-    frozen = ANNOUNCED in locks.values()
+    if not current_user.may(*EDITORS):
+        # Auditors read everything and change nothing.
+        locks = dict.fromkeys(ALL_FIELDS, READ_ONLY)
+    frozen = bool(locks) and set(locks.values()) <= {ANNOUNCED, READ_ONLY}
     if request.method == "GET" and consultation is not None:
         form = ConsultationForm(data=form_data(consultation))
     else:

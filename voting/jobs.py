@@ -21,6 +21,7 @@ from voting.db import get_engine
 from voting.models import Job, JobStatus, utcnow
 
 Work = Callable[..., dict[str, Any]]
+ProgressReport = Callable[[str, int, int], None]
 FILE_TTL_SECONDS = 3600
 
 
@@ -81,7 +82,8 @@ def run_in_background(app: Flask, job_id: int, work: Work) -> None:
             job.status = (JobStatus.FAILED if error else JobStatus.DONE).value
             job.error = error
             job.result = result
-            live = _progress.get(job_id)
+            # The final count moves into the row; the live one is no longer needed.
+            live = _progress.pop(job_id, None)
             job.done, job.total = (live.done, live.total) if live else (0, 0)
             job.finished_at = utcnow()
             session.add(job)

@@ -50,6 +50,7 @@ LOCK_REASONS = {
         "Locked: the electorate was imported with this rule. Delete the electorate to change it."
     ),
     "address": _l("Locked: the web address of a consultation never changes."),
+    "read_only": _l("Read only: your role may look at everything and change nothing."),
 }
 
 JOB_KINDS = {"import": _l("Importing the electorate"), "tally": _l("Counting the votes")}

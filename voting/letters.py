@@ -9,6 +9,7 @@ DL or C5/6 envelope, with fold marks at 105 mm and 210 mm and the hole mark at
 
 import csv
 import io
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -212,7 +213,15 @@ class PdfLetters:
 
 
 WRITERS = {"pdf": PdfLetters, "csv": CsvLetters}
-MIMETYPES = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
+MIMETYPES = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8", "zip": "application/zip"}
+# fpdf2 keeps every page until the end (about 25 kB each): larger print runs are split
+# into PDFs of this many letters, handed out together as one ZIP file.
+LETTERS_PER_PDF = 5000
+
+
+def letters_format(fmt: str, count: int) -> str:
+    """Return the file format for ``count`` letters asked for as ``fmt``: PDF parts go in a ZIP."""
+    return "zip" if fmt == "pdf" and count > LETTERS_PER_PDF else fmt
 
 
 def write_letters(
@@ -221,10 +230,33 @@ def write_letters(
     fmt: str,
     progress: Callable[[int], None] | None = None,
 ) -> bytes:
-    """Return all letters in one file of format ``fmt`` ("pdf" or "csv")."""
+    """Return all letters in one file of format ``fmt``: "pdf", "csv" or "zip" (PDF parts)."""
+    if fmt == "zip":
+        return _zip_of_pdfs(letters, context, progress)
     writer = WRITERS[fmt](context)
     for count, letter in enumerate(letters, start=1):
         writer.add(letter)
         if progress is not None:
             progress(count)
     return writer.output()
+
+
+def _zip_of_pdfs(
+    letters: Iterable[Letter], context: LetterContext, progress: Callable[[int], None] | None
+) -> bytes:
+    buffer = io.BytesIO()
+    # Stored, not deflated: the PDFs are compressed already.
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        part, writer, count = 0, None, 0
+        for count, letter in enumerate(letters, start=1):
+            if writer is None:
+                part, writer = part + 1, PdfLetters(context)
+            writer.add(letter)
+            if count % LETTERS_PER_PDF == 0:
+                archive.writestr(f"abstimmungskarten-{part:03d}.pdf", writer.output())
+                writer = None
+            if progress is not None:
+                progress(count)
+        if writer is not None:
+            archive.writestr(f"abstimmungskarten-{part:03d}.pdf", writer.output())
+    return buffer.getvalue()

@@ -1,6 +1,7 @@
 """The staff area: login, the consultations overview and lifecycle steps."""
 
 from functools import partial
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -14,14 +15,23 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlmodel import func, select
+from sqlmodel import Session, func, select
 from werkzeug.wrappers import Response
 
 from ballots.models import Participation
 from voting.auth import EDITORS, STAFF, role_required
 from voting.db import get_session
 from voting.forms import ActionForm, LoginForm
-from voting.jobs import create_job, has_file, live_progress, run_in_background, take_file
+from voting.jobs import (
+    ProgressReport as Progress,
+)
+from voting.jobs import (
+    create_job,
+    has_file,
+    live_progress,
+    run_in_background,
+    take_file,
+)
 from voting.labels import STATUS_LABELS
 from voting.models import AuditEvent, Consultation, Job, JobStatus
 from voting.security import is_local_path
@@ -166,7 +176,7 @@ def tally_job(slug: str) -> Response:
     session.commit()
     consultation_id, actor = item.id, current_user.username
 
-    def work(*, session, progress):  # type: ignore[no-untyped-def]
+    def work(*, session: Session, progress: Progress) -> dict[str, Any]:
         progress("tally", 0, 1)
         result = tally_consultation(
             session=session, consultation=session.get(Consultation, consultation_id), actor=actor

@@ -6,6 +6,8 @@ import asks for the same file again. The import runs as a background job that
 writes the letters into memory; they are downloaded once from the job's page.
 """
 
+from typing import Any
+
 from flask import (
     Blueprint,
     abort,
@@ -13,17 +15,18 @@ from flask import (
     flash,
     redirect,
     render_template,
-    session,
     url_for,
 )
+from flask import session as cookie
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlmodel import Session
 from werkzeug.wrappers import Response
 
 from voting.auth import EDITORS, STAFF, role_required
 from voting.db import get_session
 from voting.forms import ActionForm, RegisterUploadForm
-from voting.jobs import create_job, keep_file, run_in_background
+from voting.jobs import ProgressReport, create_job, keep_file, run_in_background
 from voting.letters import MIMETYPES
 from voting.models import Consultation, Status
 from voting.services.consultations import ConsultationError, electorate_size, find_consultation
@@ -63,17 +66,19 @@ def _consultation(slug: str) -> Consultation:
     return item
 
 
-def _page(item: Consultation, form: RegisterUploadForm, status: int = 200, **extra):  # type: ignore[no-untyped-def]
-    session_ = get_session()
+def _page(
+    item: Consultation, form: RegisterUploadForm, status: int = 200, **extra: Any
+) -> tuple[str, int]:
+    db = get_session()
     html = render_template(
         "staff/electorate.html",
         consultation=item,
         form=form,
         action_form=ActionForm(),
-        electorate=electorate_size(session=session_, consultation_id=item.id),
+        electorate=electorate_size(session=db, consultation_id=item.id),
         may_import=item.status in (Status.DRAFT, Status.SCHEDULED),
         deletion_due=deletion_due_at(
-            session=session_,
+            session=db,
             consultation=item,
             retention_days=current_app.config["ELECTORATE_RETENTION_DAYS"],
         ),
@@ -101,7 +106,7 @@ def preview(slug: str) -> tuple[str, int]:
         return _page(item, form, 400)
     raw = form.register.data.read()
     result = preview_electorate(item, raw)
-    session[PREVIEW_KEY] = {"slug": slug, "digest": result.digest}
+    cookie[PREVIEW_KEY] = {"slug": slug, "digest": result.digest}
     return _page(item, RegisterUploadForm(formdata=None), 200, preview=result)
 
 
@@ -114,7 +119,7 @@ def start_import(slug: str) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _page(item, form, 400)
     raw = form.register.data.read()
-    previewed = session.get(PREVIEW_KEY) or {}
+    previewed = cookie.get(PREVIEW_KEY) or {}
     if previewed.get("slug") != slug or previewed.get("digest") != file_digest(raw):
         form.form_errors.append(
             _("This is not the file you previewed. Please preview it first, then import it.")
@@ -136,14 +141,14 @@ def start_import(slug: str) -> Response | tuple[str, int]:
         session=db, kind="import", actor=current_user.username, consultation_id=item.id
     )
     db.commit()
-    session.pop(PREVIEW_KEY, None)
+    cookie.pop(PREVIEW_KEY, None)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     config = app.config
-    fmt = form.letters.data if form.letters.data in MIMETYPES else "pdf"
+    fmt = form.letters.data if form.letters.data in ("pdf", "csv") else "pdf"
     skip = bool(form.skip_bad_lines.data)
     consultation_id, actor, job_id = item.id, current_user.username, job.id
 
-    def work(*, session, progress):  # type: ignore[no-untyped-def]
+    def work(*, session: Session, progress: ProgressReport) -> dict[str, Any]:
         consultation = session.get(Consultation, consultation_id)
         result, letters = import_with_letters(
             session=session,
@@ -157,7 +162,8 @@ def start_import(slug: str) -> Response | tuple[str, int]:
             actor=actor,
             progress=progress,
         )
-        keep_file(job_id, letters.data, MIMETYPES[fmt], f"abstimmungskarten-{slug}.{fmt}")
+        kind = letters.fmt  # PDF parts of a large electorate come as one ZIP
+        keep_file(job_id, letters.data, MIMETYPES[kind], f"abstimmungskarten-{slug}.{kind}")
         return result
 
     run_in_background(app, job.id, work)

@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+import zipfile
 from datetime import UTC, datetime
 
 from voting.letters import LetterContext, write_letters
@@ -40,3 +41,17 @@ def test_pdf_has_one_page_per_letter_and_any_european_name():
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
     assert seen == [1, 2, 3]
     assert len(re.findall(rb"/Type\s*/Page\b", data)) == 3  # one page per letter
+
+
+def test_large_print_runs_come_as_a_zip_of_pdf_parts(monkeypatch):
+    from voting import letters
+
+    monkeypatch.setattr(letters, "LETTERS_PER_PDF", 2)
+    assert letters.letters_format("pdf", 2) == "pdf" and letters.letters_format("pdf", 3) == "zip"
+    assert letters.letters_format("csv", 3) == "csv"
+    data = write_letters([LETTER] * 5, CONTEXT, "zip")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+        pages = [len(re.findall(rb"/Type\s*/Page\b", archive.read(name))) for name in names]
+    assert names == [f"abstimmungskarten-00{i}.pdf" for i in (1, 2, 3)]
+    assert pages == [2, 2, 1]

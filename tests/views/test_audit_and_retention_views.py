@@ -7,7 +7,7 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from tests.conftest import csrf_token
-from voting.models import Role, Voter
+from voting.models import Job, Role, Voter
 
 
 def test_auditors_see_the_trail_intact_and_export_it(client, session, auth, open_consultation):
@@ -39,3 +39,9 @@ def test_an_open_consultation_keeps_its_electorate_when_the_button_is_pressed(
     assert len(session.exec(select(Voter)).all()) == 5
     no_token = client.post(f"{url}/delete")
     assert no_token.status_code == 400 and len(session.exec(select(Voter)).all()) == 5
+    # A job that no process of this server runs still has a page that says so.
+    job = Job(kind="import", actor="x", consultation_id=open_consultation.id)
+    session.add(job)
+    session.commit()
+    page = client.get(f"/staff/jobs/{job.id}").get_data(as_text=True)
+    assert 'http-equiv="refresh"' in page and "anderen Prozess" in page

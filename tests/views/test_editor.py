@@ -3,7 +3,7 @@
 from sqlmodel import select
 
 from tests.conftest import csrf_token
-from voting.models import AuditEvent, Consultation
+from voting.models import AuditEvent, Consultation, Role
 
 
 def editor_data(client, url: str, **overrides):  # type: ignore[no-untyped-def]
@@ -117,4 +117,13 @@ def test_announced_consultations_show_locked_fields_and_refuse_changes(
     assert "eingefroren" in page and "disabled" in page
     response = client.post(url, data=editor_data(client, url))
     assert response.status_code == 409
+    # Auditors read the definition of a draft too, every field locked for them.
+    draft = client.post(
+        "/staff/consultations/new", data=editor_data(client, "/staff/consultations/new")
+    )
+    assert draft.status_code == 302
+    client.post("/staff/logout", data={"csrf_token": csrf_token(client, "/staff/")})
+    auth.login("pruefer", Role.AUDITOR)
+    page = client.get("/staff/consultations/neue-radwege/edit").get_data(as_text=True)
+    assert "Nur lesen" in page and "Neue Radwege" in page and "Entwurf speichern" not in page
     assert stored(session, open_consultation.slug).title == "Zukunft des Stadtparks"

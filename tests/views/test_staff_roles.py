@@ -31,6 +31,7 @@ EXPECTED_ROLES = {
     "results.tally": EDITORS,
     "results.publish": EDITORS,
     "editor.create": EDITORS,
+    "editor.show": ALL,
     "editor.edit": EDITORS,
     "electorate.show": ALL,
     "electorate.preview": EDITORS,

@@ -18,7 +18,7 @@ def press(client, url: str, page: str):  # type: ignore[no-untyped-def]
     return client.post(url, data={"csrf_token": csrf_token(client, page)})
 
 
-def test_create_upload_print_open_close_count_and_publish_by_a_second_person(client, auth):
+def test_create_upload_print_open_close_count_and_publish_by_a_second_person(app, client, auth):
     auth.login("anna", Role.EDITOR)
     new = "/staff/consultations/new"
     created = client.post(
@@ -86,3 +86,12 @@ def test_create_upload_print_open_close_count_and_publish_by_a_second_person(cli
     assert "2 von 3" in result.get_data(as_text=True)
     data = client.get(f"/api/v1/consultations/{slug}/results").get_json()
     assert data["questions"][0]["details"]["counts"] == {"kletterturm": 2, "wasserspiel": 0}
+
+    # After the retention period the electorate goes; the turnout figures stay.
+    app.config["ELECTORATE_RETENTION_DAYS"] = 0
+    assert press(client, f"{base}/delete", base).status_code == 302
+    html = client.get(base).get_data(as_text=True)
+    assert (
+        "nach Ablauf der Aufbewahrungsfrist gelöscht" in html and "von denen 2 abgestimmt" in html
+    )
+    assert "Kletterturm" in client.get(f"/consultations/{slug}/results").get_data(as_text=True)

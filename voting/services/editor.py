@@ -17,6 +17,7 @@ from voting.services.consultations import (
 ANNOUNCED = "announced"  # questions and everything else freeze at "scheduled"
 ELECTORATE = "electorate"  # the imported electorate was chosen by these rules
 ADDRESS = "address"  # the web address never changes once created
+READ_ONLY = "read_only"  # the role may read, not change
 
 ALL_FIELDS = (
     "slug",

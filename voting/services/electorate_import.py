@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from voting.letters import LetterContext, write_letters
+from voting.letters import LetterContext, letters_format, write_letters
 from voting.models import Consultation
 from voting.services.consultations import ConsultationError
 from voting.services.electorate import ElectorateError, Letter, RegisterRow, import_electorate
@@ -56,7 +56,8 @@ def import_with_letters(
     """
     scan = scan_register(raw)
     if scan.is_unusable or (scan.problems and not skip_bad_lines):
-        raise ElectorateError([(line, str(problem)) for line, problem in scan.problems])
+        # Codes only: the job keeps this message, and a line's values may be personal data.
+        raise ElectorateError([(line, problem.code) for line, problem in scan.problems])
     if not scan.rows:
         raise ConsultationError("the file lists nobody")
     letters: list[Letter] = []
@@ -70,6 +71,7 @@ def import_with_letters(
         skipped_lines=len(scan.problems),
     )
     session.commit()
+    fmt = letters_format(fmt, len(letters))
     data = letters_file(letters, consultation, fmt, public_url, sender, progress)
     result = {
         "imported": report.imported,
