@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app voting
 PORT ?= 5000
 
-.PHONY: run setup install translations test lint format reset
+.PHONY: run setup install translations test lint format reset bench
 
 run: setup ## set everything up and serve the demo on http://127.0.0.1:$(PORT)
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
@@ -44,6 +44,11 @@ format: install
 messages: install ## extract new strings into the catalogues
 	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output --omit-header -o translations/messages.pot .
 	$(BIN)/pybabel update -N --no-wrap -i translations/messages.pot -d translations
+
+bench: install ## print the benchmark figures (BENCH_DATABASE_URL=postgresql+psycopg://… for PostgreSQL)
+	$(BIN)/python -m bench.casting --database-url "$(BENCH_DATABASE_URL)"
+	$(BIN)/python -m bench.tally_memory --database-url "$(BENCH_DATABASE_URL)"
+	$(BIN)/python -m bench.charts
 
 reset: ## forget the local demo database, codes and keys
 	rm -rf instance
