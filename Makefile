@@ -49,6 +49,10 @@ bench: install ## print the benchmark figures (BENCH_DATABASE_URL=postgresql+psy
 	$(BIN)/python -m bench.casting --database-url "$(BENCH_DATABASE_URL)"
 	$(BIN)/python -m bench.tally_memory --database-url "$(BENCH_DATABASE_URL)"
 	$(BIN)/python -m bench.charts
+	@# The counting methods and the verifier bring benchmarks of their own.
+	@for extra in counting verifier; do \
+		if [ -f bench/$$extra.py ]; then $(BIN)/python -m bench.$$extra || exit 1; fi; \
+	done
 
 reset: ## forget the local demo database, codes and keys
 	rm -rf instance

@@ -145,6 +145,8 @@ def main(argv: list[str] | None = None) -> CastingRun:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--connections", type=int, default=0, help="default: workers × threads")
     args = parser.parse_args(argv)
+    if not (0 < args.seconds <= 600 and 0 < args.voters <= 1_000_000):
+        parser.error("--seconds up to 600, --voters up to 1000000")
     run = measure(
         args.database_url,
         seconds=args.seconds,
