@@ -10,7 +10,7 @@ CHROMIUM ?= /usr/bin/chromium
 BROWSER := $(if $(wildcard $(CHROMIUM)),,chromium)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run setup install translations test lint format reset chromium
+.PHONY: run setup install translations test lint format reset chromium bench
 
 run: setup ## set everything up and serve the demo on http://127.0.0.1:$(PORT)
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
@@ -54,6 +54,13 @@ chromium: ## install Debian's Chromium for the browser tests (tests/e2e skip wit
 	$(SUDO) apt-get update -q || true
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium \
 	  || echo "Chromium could not be installed: the browser tests will be skipped."
+
+bench: install ## print the benchmark figures (BENCH_DATABASE_URL=postgresql+psycopg://… for PostgreSQL)
+	$(BIN)/python -m bench.casting --database-url "$(BENCH_DATABASE_URL)"
+	$(BIN)/python -m bench.tally_memory --database-url "$(BENCH_DATABASE_URL)"
+	$(BIN)/python -m bench.charts
+	$(BIN)/python -m bench.counting
+	$(BIN)/python -m bench.verifier
 
 reset: ## forget the local demo database, codes and keys
 	rm -rf instance

@@ -22,7 +22,7 @@ from ballots.models import Ballot, Participation
 from bench.database import ANSWERS, SLUG, backend, fresh_database, open_consultation
 from bench.database import server_environment as environment
 from bench.load import LoadResult, run_load
-from bench.server import gunicorn
+from bench.server import cpu_seconds, gunicorn
 from voting.db import make_engine
 
 
@@ -34,6 +34,9 @@ class CastingRun:
     casting: LoadResult
     ballots: int
     marks: int
+    # Server CPU milliseconds per answered POST: steadier than rates on a shared machine.
+    baseline_cpu_ms: float
+    casting_cpu_ms: float
 
 
 def measure(
@@ -61,6 +64,7 @@ def measure(
         with gunicorn(
             "bench.baseline_app:create_app()", env, workers=workers, threads=threads
         ) as s:
+            cpu = cpu_seconds(s.worker_pids())
             baseline = run_load(
                 s.port,
                 form_path="/",
@@ -71,8 +75,10 @@ def measure(
                 warmup=warmup,
                 connections=connections,
             )
+            baseline_cpu = _per_request(cpu_seconds(s.worker_pids()) - cpu, baseline)
         path = f"/consultations/{SLUG}/vote"
         with gunicorn("voting:create_app()", env, workers=workers, threads=threads) as s:
+            cpu = cpu_seconds(s.worker_pids())
             casting = run_load(
                 s.port,
                 form_path=path,
@@ -83,12 +89,17 @@ def measure(
                 warmup=warmup,
                 connections=connections,
             )
+            casting_cpu = _per_request(cpu_seconds(s.worker_pids()) - cpu, casting)
         engine = make_engine(url)
         with Session(engine) as session:
             ballots = session.execute(select(func.count()).select_from(Ballot)).scalar_one()
             marks = session.execute(select(func.count()).select_from(Participation)).scalar_one()
         engine.dispose()
-    return CastingRun(baseline, casting, ballots, marks)
+    return CastingRun(baseline, casting, ballots, marks, baseline_cpu, casting_cpu)
+
+
+def _per_request(cpu: float, result: LoadResult) -> float:
+    return cpu * 1000 / len(result.samples) if result.samples else float("nan")
 
 
 def report(run: CastingRun, label: str) -> str:
@@ -97,15 +108,23 @@ def report(run: CastingRun, label: str) -> str:
     lines = [
         f"casting over HTTP on {label}: gunicorn gthread, "
         f"{b.duration:.0f} s each, first {b.warmup:.1f} s not counted",
-        f"{'':28}{'per s':>9}{'median ms':>11}{'p99 ms':>9}",
+        f"{'':28}{'per s':>9}{'median ms':>11}{'p99 ms':>9}{'CPU ms':>9}",
     ]
-    for name, r in (("baseline (1 row, CSRF)", b), ("casting a ballot", c)):
-        lines.append(f"{name:28}{r.rate:9.1f}{r.percentile(0.5):11.1f}{r.percentile(0.99):9.1f}")
+    rows = (
+        ("baseline (1 row, CSRF)", b, run.baseline_cpu_ms),
+        ("casting a ballot", c, run.casting_cpu_ms),
+    )
+    for name, r, cpu in rows:
+        lines.append(
+            f"{name:28}{r.rate:9.1f}{r.percentile(0.5):11.1f}{r.percentile(0.99):9.1f}{cpu:9.2f}"
+        )
     lines.append(
         f"{'ratio casting / baseline':28}{c.rate / b.rate if b.rate else 0:9.2f}"
         f"{c.percentile(0.5) / b.percentile(0.5):11.2f}"
         f"{c.percentile(0.99) / b.percentile(0.99):9.2f}"
+        f"{run.casting_cpu_ms / run.baseline_cpu_ms:9.2f}"
     )
+    lines.append("(CPU ms: the server workers' CPU time per answered POST)")
     for name, r in (("baseline", b), ("casting", c)):
         statuses = collections.Counter(sample.status for sample in r.samples)
         lines.append(
@@ -126,6 +145,8 @@ def main(argv: list[str] | None = None) -> CastingRun:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--connections", type=int, default=0, help="default: workers × threads")
     args = parser.parse_args(argv)
+    if not (0 < args.seconds <= 600 and 0 < args.voters <= 1_000_000):
+        parser.error("--seconds up to 600, --voters up to 1000000")
     run = measure(
         args.database_url,
         seconds=args.seconds,

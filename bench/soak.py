@@ -39,6 +39,9 @@ RECEIPT = re.compile(rb'href="data:application/json;base64,([^"]+)"')
 # Growth of a worker's memory from the first to the last fifth of the run that still
 # counts as flat: allocator noise and caches filling, not a leak.
 FLAT_MIB = 10.0
+# A soak is bounded: it is meant for a test machine's loopback, not as a load generator.
+MAX_MINUTES = 60
+MAX_VOTERS = 1_000_000
 
 
 def receipt_of(page: bytes) -> dict[str, Any] | None:
@@ -210,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--voters", type=int, default=100000, help="upper bound of casts")
     parser.add_argument("--database-url", default="", help="default: SQLite in a temporary dir")
     args = parser.parse_args(argv)
+    if not (0 < args.minutes <= MAX_MINUTES and 0 < args.voters <= MAX_VOTERS):
+        parser.error(f"--minutes up to {MAX_MINUTES}, --voters up to {MAX_VOTERS}")
     label = backend(args.database_url) if args.database_url else "sqlite"
     print(f"soak on {label}: gunicorn gthread 2 workers × 4 threads, {args.minutes:g} min")
     checks = soak(args.database_url, seconds=args.minutes * 60, voters=args.voters)

@@ -25,6 +25,7 @@ def test_casting_prints_votes_per_second_beside_the_baseline(bench_url, capsys):
     out = capsys.readouterr().out
     assert "ratio casting / baseline" in out
     assert run.baseline.rate > 0 and run.casting.rate > 0
+    assert run.baseline_cpu_ms > 0 and run.casting_cpu_ms > 0
     accepted = len(run.casting.ok())
     assert accepted == len(run.casting.samples) and not run.casting.errors
     assert run.ballots == run.marks == accepted
