@@ -60,7 +60,7 @@ def _fill_by_votes(
     """Fund the remaining projects with votes, most votes first, while they fit into ``left``.
 
     Projects with equal votes are funded in ballot order unless not all of those that fit
-    can be funded: then in lot order (the record names the first of the lot among them all).
+    can be funded: then in lot order, and the lot is recorded among those that fit.
     """
     costs = question.params["costs"]
     levels = sorted({votes[o] for o in question.options if o not in funded and votes[o]})
@@ -69,7 +69,8 @@ def _fill_by_votes(
         fitting = [o for o in group if costs[o] <= left]
         if len(fitting) > 1 and sum(costs[o] for o in fitting) > left:
             group = lot.order(group)
-            lots.append(lot.record(fitting, group[0], f"{level} votes: order of funding"))
+            first = next(o for o in group if o in fitting)
+            lots.append(lot.record(fitting, first, f"{level} votes: order of funding"))
         for option in group:
             if costs[option] <= left:
                 funded.append(option)

@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/verifier.py [--ballots 100000]
 
-Builds a bundle of N ballots over three questions with the app's own log, receipt
-and counting code (one signed tree head per ballot, as the server issues them),
+Builds a bundle of N ballots over the nine questions of tests/vectors (nine methods)
+with the app's own log, receipt and counting code (one signed tree head per ballot, as
+the server issues them),
 writes it to a temporary file and times `python -m ballots.verify` on it, from
 process start to exit (wall clock, and CPU time, which a busy machine disturbs less).
 """

@@ -54,8 +54,9 @@ def greedy_fill(
                 details["tie"] = {"votes": n, "tied": fitting, "resolved": False}
                 return remaining
             tier = lot_order(lot_seed, tier)
+            first = next(o for o in tier if o in fitting)  # drawn among those that fit
             details.setdefault("lot", []).append(
-                lot_record(lot_seed, fitting, tier[0], f"{n} votes: order of funding")
+                lot_record(lot_seed, fitting, first, f"{n} votes: order of funding")
             )
         for option in tier:
             if costs[option] <= remaining:

@@ -106,6 +106,25 @@ def test_the_recount_agrees_with_the_web_apps_counting(method, data):
         "ranking": outcome.ranking,
         "details": outcome.details,
     }
+    for lot in outcome.details.get("lot", []):
+        assert lot["drawn"] in lot["tied"]
+        if method.startswith("pb_"):
+            # A budget publishes the lots of the outcome it kept: each drawn project is funded.
+            assert lot["drawn"] in outcome.winners
+
+
+def test_a_project_nobody_approved_does_not_stall_the_add1_completion():
+    question = Question(
+        "frage",
+        "pb_equal_shares",
+        ("a", "b", "c"),
+        {"budget": 9, "costs": {"a": 2, "b": 3, "c": 1}},
+    )
+    ballots = [["a"], ["a", "b"], ["b"]]
+    params = dict(question.params)
+    outcome = count(question.method, question.options, ballots, **params, lot_seed=b"seed")
+    assert sorted(outcome.winners) == ["a", "b"] and outcome.details["spent"] == 5
+    assert sorted(recount(question, ballots, 3, b"root")["winners"]) == ["a", "b"]
 
 
 @pytest.mark.parametrize(

@@ -98,16 +98,11 @@ QUESTIONS += [
     },
     {
         "key": "haushalt",
-        "text": "Bürgerhaushalt: 100.000 €",
+        "text": "Bürgerhaushalt: 100 Tausend Euro (Beträge in Tausend Euro)",
         "method": "pb_equal_shares",
         "params": {
-            "budget": 100_000,
-            "costs": {
-                "spielplatz": 45_000,
-                "sitzbaenke": 15_000,
-                "brunnen": 40_000,
-                "wlan": 20_000,
-            },
+            "budget": 100,
+            "costs": {"spielplatz": 45, "sitzbaenke": 15, "brunnen": 40, "wlan": 20},
         },
         "options": FUNDS,
     },

@@ -14,7 +14,7 @@ from voting.models import Consultation
 from voting.services.consultations import transition
 
 OPTIONS = [{"key": k, "label": k.title()} for k in ("rad", "bus", "bahn")]
-COSTS = {"rad": 40_000, "bus": 40_000, "bahn": 30_000}
+COSTS = {"rad": 40, "bus": 40, "bahn": 30}  # thousand euros
 
 
 def question(key: str, method: str, **params):  # type: ignore[no-untyped-def]
@@ -31,10 +31,10 @@ QUESTIONS = [
     question("stv", "stv", seats=2),
     question("mj", "majority_judgment", grades=["schlecht", "mittel", "gut"]),
     question("score", "score", grades=["schlecht", "mittel", "gut"]),
-    question("greedy", "pb_greedy", budget=100_000, costs=COSTS),
-    question("mes", "pb_equal_shares", budget=100_000, costs=COSTS, completion="none"),
-    question("add1", "pb_equal_shares", budget=100_000, costs=COSTS, completion="add1"),
-    question("fill", "pb_equal_shares", budget=100_000, costs=COSTS, completion="greedy"),
+    question("greedy", "pb_greedy", budget=100, costs=COSTS),
+    question("mes", "pb_equal_shares", budget=100, costs=COSTS, completion="none"),
+    question("add1", "pb_equal_shares", budget=100, costs=COSTS, completion="add1"),
+    question("fill", "pb_equal_shares", budget=100, costs=COSTS, completion="greedy"),
 ]
 for q in QUESTIONS[1:]:
     q["options"] = OPTIONS
