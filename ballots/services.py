@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -25,6 +25,7 @@ class CastRefused(Exception):
 
     ``reason`` is one of "not_open", "code_format", "code_typo", "unknown_code",
     "already_voted", "ballot_invalid"; ``error`` holds the BallotError where one applies.
+    A resident's ballot (by register reference) may also be refused as "not_in_electorate".
     """
 
     def __init__(self, reason: str, error: BallotError | None = None) -> None:
@@ -72,25 +73,10 @@ def ballot_entry(consultation: str, tracking_code: str, content: Mapping[str, An
     )
 
 
-def cast_ballot(
-    *,
-    session: Session,
-    consultation_id: int,
-    code: str,
-    answers: Mapping[str, Any],
-    pseudonym_key: str,
-    now: datetime,
-) -> CastBallot:
-    """Mark the voter as having voted and store the ballot, unlinked; flush, not commit.
-
-    The caller commits and must treat an IntegrityError on commit as "already
-    voted": the unique participation mark is what keeps a second ballot out,
-    also when two requests race.
-    """
-    begin_write(session)
-    consultation = session.get(Consultation, consultation_id)
-    if consultation is None or not consultation.is_open:
-        raise CastRefused("not_open")
+def find_voter_by_code(
+    *, session: Session, consultation_id: int, code: str, pseudonym_key: str
+) -> Row[Any]:
+    """Return the id and district of the voter holding this polling code; else refuse."""
     try:
         normalised = normalise_code(code)
     except CodeTypoError:
@@ -105,6 +91,77 @@ def cast_ballot(
     ).first()
     if voter is None:
         raise CastRefused("unknown_code")
+    return voter
+
+
+def find_voter_by_reference(
+    *, session: Session, consultation_id: int, register_ref: str
+) -> Row[Any]:
+    """Return the id and district of the voter with this register reference; else refuse."""
+    voter = session.execute(
+        select(Voter.id, Voter.district).where(
+            Voter.consultation_id == consultation_id, Voter.ref == register_ref
+        )
+    ).first()
+    if voter is None:
+        raise CastRefused("not_in_electorate")
+    return voter
+
+
+def cast_resident_ballot(
+    *,
+    session: Session,
+    consultation_id: int,
+    register_ref: str,
+    answers: Mapping[str, Any],
+    now: datetime,
+) -> CastBallot:
+    """Cast the ballot of a verified resident, who is found by register reference, not code.
+
+    The same participation mark as a polling card's keeps the person to one vote.
+    """
+    return cast_ballot(
+        session=session,
+        consultation_id=consultation_id,
+        code="",
+        answers=answers,
+        pseudonym_key="",
+        now=now,
+        register_ref=register_ref,
+    )
+
+
+def cast_ballot(
+    *,
+    session: Session,
+    consultation_id: int,
+    code: str,
+    answers: Mapping[str, Any],
+    pseudonym_key: str,
+    now: datetime,
+    register_ref: str | None = None,
+) -> CastBallot:
+    """Mark the voter as having voted and store the ballot, unlinked; flush, not commit.
+
+    The voter is the holder of ``code`` or, where ``register_ref`` is given, the
+    verified resident with that register reference (see cast_resident_ballot).
+
+    The caller commits and must treat an IntegrityError on commit as "already
+    voted": the unique participation mark is what keeps a second ballot out,
+    also when two requests race.
+    """
+    begin_write(session)
+    consultation = session.get(Consultation, consultation_id)
+    if consultation is None or not consultation.is_open:
+        raise CastRefused("not_open")
+    if register_ref is None:
+        voter = find_voter_by_code(
+            session=session, consultation_id=consultation_id, code=code, pseudonym_key=pseudonym_key
+        )
+    else:
+        voter = find_voter_by_reference(
+            session=session, consultation_id=consultation_id, register_ref=register_ref
+        )
     if session.get(Participation, (consultation_id, voter.id)) is not None:
         raise CastRefused("already_voted")
     try:

@@ -6,6 +6,7 @@ from werkzeug.wrappers import Response
 
 from results.models import Result
 from results.numbers import format_int, format_percent
+from results.paper import paper_section
 from results.presentation import chart_alt, chart_bytes, figures, inline_svg, locale_code
 from results.services import publish_result, published_result, tally_consultation
 from voting.auth import EDITORS, role_required
@@ -72,6 +73,9 @@ def api_results(slug: str) -> Response:
             if result.published_at
             else None,
             **result.data,
+            "paper": paper_section(
+                session=get_session(), consultation=consultation, data=result.data
+            ),
         }
     )
 

@@ -14,7 +14,13 @@ from voting.labels import ACTION_LABELS, KIND_LABELS, ROLE_LABELS, STATUS_LABELS
 
 ROOT = Path(__file__).resolve().parent.parent
 # Settings that are always strings, read verbatim so a numeric-looking secret stays text.
-STRING_SETTINGS = ("SECRET_KEY", "PSEUDONYM_KEY", "SIGNING_KEY_PASSPHRASE", "DATABASE_URL")
+STRING_SETTINGS = (
+    "SECRET_KEY",
+    "PSEUDONYM_KEY",
+    "SIGNING_KEY_PASSPHRASE",
+    "DATABASE_URL",
+    "MAIL_SMTP_PASSWORD",
+)
 
 babel = Babel()
 csrf = CSRFProtect()
@@ -64,12 +70,24 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from ballots import views as ballot_views
     from results import cli as results_cli
     from results import views as results_views
-    from voting import cli, errors, staff, views
+    from voting import (
+        cli,
+        errors,
+        paper,
+        plans,
+        proposals,
+        resident_vote,
+        residents,
+        staff,
+        views,
+    )
 
     app.register_blueprint(views.bp)
     app.register_blueprint(ballot_views.bp)
     app.register_blueprint(results_views.bp)
     app.register_blueprint(staff.bp)
+    for blueprint in (residents.bp, resident_vote.bp, proposals.bp, plans.bp, paper.bp):
+        app.register_blueprint(blueprint)
     errors.register(app)
     cli.register(app)
     results_cli.register(app)
