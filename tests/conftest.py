@@ -26,7 +26,7 @@ from voting import create_app
 from voting.db import EXTENSION_KEY as ENGINE
 from voting.db import get_engine
 from voting.migrate import upgrade_database
-from voting.models import Role, utcnow
+from voting.models import Role, StaffUser, utcnow
 from voting.resident_models import ResidentAccount
 from voting.services.accounts import create_staff_user
 from voting.services.consultations import load_consultation, parse_spec
@@ -306,3 +306,23 @@ def login_resident(client: FlaskClient, email: str = "erika@example.org") -> Non
         },
     )
     assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def make_staff(
+    session: Session, username: str = "redaktion", role: Role = Role.EDITOR
+) -> StaffUser:
+    """Create a staff member whose password hash was computed once for the whole run."""
+    user = StaffUser(username=username, password_hash=password_hash(), role=role.value)
+    session.add(user)
+    session.commit()
+    return user
+
+
+def log_in_as(client: FlaskClient, user: StaffUser | ResidentAccount) -> None:
+    """Put ``user`` into the client's session as a login does; the login forms are tested apart.
+
+    Saves the deliberately slow password check in tests that are about something else.
+    """
+    with client.session_transaction() as cookie:
+        cookie["_user_id"] = user.get_id()
+        cookie["_fresh"] = True

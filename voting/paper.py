@@ -85,7 +85,7 @@ def _message(error: PaperError, question: Question | None = None) -> str:
 
 def _field_labels(question: Question) -> dict[str, str]:
     form = paper_count_form_class(question, count_fields(question))(formdata=None)
-    return {field.name[2:]: str(field.label.text) for field in form.figure_fields()} | {
+    return {field.short_name[2:]: str(field.label.text) for field in form.figure_fields()} | {
         k: str(v) for k, v in FIELD_LABELS.items()
     }
 

@@ -37,11 +37,11 @@ class PaperCountForm(FlaskForm):
 
     def figure_fields(self) -> list[Field]:
         """Return the figure fields in order."""
-        return [field for field in self if field.name.startswith("n_")]
+        return [field for field in self if field.short_name.startswith("n_")]
 
     def figures(self) -> dict[str, int]:
         """Return the entered figures by name."""
-        return {field.name[2:]: field.data for field in self.figure_fields()}
+        return {field.short_name[2:]: field.data for field in self.figure_fields()}
 
 
 def paper_count_form_class(question: Question, names: list[str]) -> type[PaperCountForm]:
