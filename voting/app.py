@@ -76,6 +76,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         paper,
         plans,
         proposals,
+        resident_cli,
         resident_vote,
         residents,
         staff,
@@ -90,6 +91,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     errors.register(app)
     cli.register(app)
+    app.cli.add_command(resident_cli.residents_cli)
     results_cli.register(app)
 
     @app.context_processor

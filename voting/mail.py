@@ -29,7 +29,8 @@ def send_mail(mail: Mail) -> bool:
     host = config.get("MAIL_SMTP_HOST")
     if not host:
         if current_app.debug or current_app.testing or config.get("MAIL_TO_LOG"):
-            logger.info(
+            # A warning, so it shows on a development console without logging set up.
+            logger.warning(
                 "mail (development, not sent)\nTo: %s\nSubject: %s\n\n%s",
                 mail.to,
                 mail.subject,

@@ -213,3 +213,10 @@ def test_unverified_residents_are_sent_to_verification(client, session, open_con
     log_in_as(client, make_resident(session, person_id=None))
     response = client.get(f"/consultations/{open_consultation.slug}/vote/account")
     assert response.status_code == 302 and response.headers["Location"] == "/residents/verify"
+
+
+def test_mails_are_written_in_the_language_chosen_at_sign_up(client, caplog):
+    caplog.set_level(logging.INFO, logger="voting.mail")
+    client.get("/language/en")
+    sign_up(client, "jane@example.org")
+    assert "Subject: Please confirm your e-mail address" in mails(caplog)[-1]
