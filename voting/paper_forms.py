@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from voting.form_checks import OfferedChoice
 from voting.models import Question
 
 YES_NO_LABELS = {"yes": _l("Yes"), "no": _l("No"), "abstain": _l("Abstain")}
@@ -32,7 +33,12 @@ class PaperCountForm(FlaskForm):
     """One district's paper count of one question; figure fields are added per question."""
 
     district = SelectField(
-        _l("District"), validators=[InputRequired(message=_l("Please choose a district."))]
+        _l("District"),
+        validate_choice=False,
+        validators=[
+            InputRequired(message=_l("Please choose a district.")),
+            OfferedChoice(_l("This district is not part of the electorate.")),
+        ],
     )
 
     def figure_fields(self) -> list[Field]:

@@ -5,6 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from voting.form_checks import OfferedChoice
+
 
 class ProjectForm(FlaskForm):
     """What, when, in which form, which district; and the links."""
@@ -38,5 +40,13 @@ class ProjectForm(FlaskForm):
             Length(max=200, message=_l("At most 200 characters.")),
         ],
     )
-    consultations = SelectMultipleField(_l("Consultations"), coerce=int, validate_choice=True)
-    proposals = SelectMultipleField(_l("Residents' proposals"), coerce=int, validate_choice=True)
+    consultations = SelectMultipleField(
+        _l("Consultations"),
+        validate_choice=False,
+        validators=[OfferedChoice(_l("Please choose only among the consultations shown."))],
+    )
+    proposals = SelectMultipleField(
+        _l("Residents' proposals"),
+        validate_choice=False,
+        validators=[OfferedChoice(_l("Please choose only among the proposals shown."))],
+    )

@@ -76,10 +76,11 @@ def _form(project: PlannedProject | None) -> ProjectForm:
     session = get_session()
     form = ProjectForm(obj=project if request.method == "GET" else None)
     form.consultations.choices = [
-        (c.id, c.title) for c in session.exec(select(Consultation).order_by(Consultation.title))
+        (str(c.id), c.title)
+        for c in session.exec(select(Consultation).order_by(Consultation.title))
     ]
     form.proposals.choices = [
-        (p.id, p.title)
+        (str(p.id), p.title)
         for p in session.exec(
             select(Proposal)
             .where(Proposal.status.in_(PUBLIC_PROPOSAL_STATUSES))
@@ -129,8 +130,8 @@ def _edit(project: PlannedProject | None) -> Response | tuple[str, int] | str:
             participation_form=form.participation_form.data,
             description=form.description.data or "",
             district=form.district.data or "",
-            consultation_ids=list(form.consultations.data or []),
-            proposal_ids=list(form.proposals.data or []),
+            consultation_ids=[int(value) for value in form.consultations.data or []],
+            proposal_ids=[int(value) for value in form.proposals.data or []],
         ),
         actor=current_user.username,
     )

@@ -5,6 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import Field, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
+from voting.form_checks import OfferedChoice
+
 MAX_COST = 2_000_000_000  # whole euros; what the column holds
 
 
@@ -76,7 +78,9 @@ class OptionForm(FlaskForm):
 
     question = SelectField(
         _l("Question of a draft consultation"),
-        coerce=int,
-        validate_choice=True,
-        validators=[DataRequired(message=_l("Please choose a question."))],
+        validate_choice=False,
+        validators=[
+            DataRequired(message=_l("Please choose a question.")),
+            OfferedChoice(_l("Please choose one of the questions shown.")),
+        ],
     )

@@ -265,7 +265,7 @@ def _render_staff(
 
 def _question_choices() -> list[tuple[int, str]]:
     return [
-        (question.id, f"{consultation.title} – {question.text}")
+        (str(question.id), f"{consultation.title} – {question.text}")
         for consultation, question in option_targets(session=get_session())
     ]
 
@@ -319,7 +319,7 @@ def to_option(proposal_id: int) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _render_staff(proposal, option=form, status=400)
     session = get_session()
-    question = session.get(Question, form.question.data)
+    question = session.get(Question, int(form.question.data))
     assert question is not None  # one of the offered choices
     try:
         proposal_to_option(

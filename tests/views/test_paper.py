@@ -89,6 +89,9 @@ def test_double_entry_by_two_people_shows_a_mismatch_and_saves_nothing(
         as_text=True
     )
     assert enter(client, slug, {**BRUNNEN, "no": ""}).status_code == 400
+    assert "Keine gültige, ganze Zahl" in enter(client, slug, {**BRUNNEN, "no": "abc"}).get_data(
+        as_text=True
+    )
     assert enter(client, slug, BRUNNEN, district="Mars").status_code == 400
     assert enter(client, slug, BRUNNEN).status_code == 302
     same = enter(client, slug, BRUNNEN)

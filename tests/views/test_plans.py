@@ -1,6 +1,5 @@
 """Staff keep the Vorhabenliste; residents see what is planned and how to take part."""
 
-import pytest
 from sqlmodel import select
 
 from tests.conftest import csrf_token, log_in_as, make_staff
@@ -37,20 +36,20 @@ def test_staff_add_a_project_that_links_to_its_consultation(client, session, ope
     assert "Herbst 2027" in client.get(f"/projects/{project.id}").get_data(as_text=True)
 
 
-@pytest.mark.parametrize(
-    ("data", "message"),
-    [
-        ({"title": ""}, "Bitte benennen Sie das Vorhaben."),
-        ({"timeframe": ""}, "wann die Beteiligung geplant ist"),
-        ({"participation_form": "x" * 201}, "Höchstens 200 Zeichen."),
-        ({"consultations": "999"}, ""),
-    ],
-)
-def test_bad_projects_say_what_is_wrong(client, session, data, message):
+BAD_PROJECTS = [
+    ({"title": ""}, "Bitte benennen Sie das Vorhaben."),
+    ({"timeframe": ""}, "wann die Beteiligung geplant ist"),
+    ({"participation_form": "x" * 201}, "Höchstens 200 Zeichen."),
+    ({"consultations": "999"}, "Bitte wählen Sie nur unter den angezeigten Abstimmungen."),
+]
+
+
+def test_bad_projects_say_what_is_wrong(client, session):
     log_in_as(client, make_staff(session))
-    response = save(client, **data)
-    assert response.status_code == 400
-    assert message in response.get_data(as_text=True)
+    for data, message in BAD_PROJECTS:
+        response = save(client, **data)
+        assert response.status_code == 400, data
+        assert message in response.get_data(as_text=True)
     assert session.exec(select(PlannedProject)).all() == []
 
 
