@@ -48,6 +48,9 @@ def test_sign_up_confirm_and_log_in(client, session, caplog):
     response = sign_up(client)
     assert response.status_code == 302 and response.headers["Location"] == "/residents/registered"
     assert "Bitte bestätigen Sie Ihre E-Mail-Adresse" in mails(caplog)[-1]
+    assert "Bitte sehen Sie in Ihr Postfach" in client.get("/residents/registered").get_data(
+        as_text=True
+    )
     # Before confirming, login is refused and a new link is sent.
     token = csrf_token(client, "/residents/login")
     early = client.post(
