@@ -83,8 +83,8 @@ def test_only_verified_residents_submit(session):
     with pytest.raises(ProposalError) as refused:
         submit_proposal(session=session, author=unverified, fields=FIELDS)
     assert refused.value.reason == "not_verified"
-    proposal = submitted(session)
-    assert proposal.status == "submitted" and proposal.cost_estimate == 15000
+    proposal = submitted(session, fields=ProposalFields("Brunnen", " Erstens.\r\n\r\nZweitens. "))
+    assert proposal.status == "submitted" and proposal.text == "Erstens.\n\nZweitens."
 
 
 def test_publishing_opens_the_support_period(session):

@@ -51,7 +51,7 @@ def save_project(
     project.title = fields.title.strip()
     project.timeframe = fields.timeframe.strip()
     project.participation_form = fields.participation_form.strip()
-    project.description = fields.description.strip()
+    project.description = fields.description.replace("\r\n", "\n").strip()
     project.district = fields.district.strip()
     project.updated_at = utcnow()
     session.add(project)

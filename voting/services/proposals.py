@@ -51,7 +51,8 @@ class ProposalFields:
 
 def _apply(proposal: Proposal, fields: ProposalFields) -> None:
     proposal.title = fields.title.strip()
-    proposal.text = fields.text.strip()
+    # Browsers send CRLF from text areas; paragraphs are split at blank lines.
+    proposal.text = fields.text.replace("\r\n", "\n").strip()
     proposal.district = fields.district.strip()
     proposal.cost_estimate = fields.cost_estimate
 
