@@ -14,11 +14,8 @@ from voting.resident_models import ResidentAccount
 
 def current_resident() -> ResidentAccount | None:
     """Return the logged-in resident; None for visitors and staff."""
-    if current_user.is_authenticated and isinstance(
-        current_user._get_current_object(), ResidentAccount
-    ):
-        return current_user._get_current_object()
-    return None
+    user = current_user._get_current_object()  # the proxied object, for isinstance
+    return user if isinstance(user, ResidentAccount) else None
 
 
 def resident_required(
