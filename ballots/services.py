@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -27,6 +27,7 @@ class CastRefused(Exception):
 
     ``reason`` is one of "not_open", "code_format", "code_typo", "unknown_code",
     "already_voted", "ballot_invalid"; ``error`` holds the BallotError where one applies.
+    A resident's ballot (by register reference) may also be refused as "not_in_electorate".
     """
 
     def __init__(self, reason: str, error: BallotError | None = None) -> None:
@@ -70,26 +71,10 @@ def ballot_entry(consultation: str, tracking_code: str, content: Mapping[str, An
     )
 
 
-def cast_ballot(
-    *,
-    session: Session,
-    consultation_id: int,
-    code: str,
-    answers: Mapping[str, Any],
-    pseudonym_key: str,
-    signer: Signer,
-    now: datetime,
-) -> CastBallot:
-    """Mark the voter, store the ballot unlinked, append it to the log and sign the receipt.
-
-    Flushes, does not commit: the caller commits and hands out the receipt only
-    then, and must treat an IntegrityError as "already voted" (the unique
-    participation mark keeps a second ballot out even if two requests race).
-    """
-    begin_write(session)
-    consultation = session.get(Consultation, consultation_id)
-    if consultation is None or not consultation.is_open:
-        raise CastRefused("not_open")
+def find_voter_by_code(
+    *, session: Session, consultation_id: int, code: str, pseudonym_key: str
+) -> Row[Any]:
+    """Return the id and district of the voter holding this polling code; else refuse."""
     try:
         normalised = normalise_code(code)
     except CodeTypoError:
@@ -104,6 +89,80 @@ def cast_ballot(
     ).first()
     if voter is None:
         raise CastRefused("unknown_code")
+    return voter
+
+
+def find_voter_by_reference(
+    *, session: Session, consultation_id: int, register_ref: str
+) -> Row[Any]:
+    """Return the id and district of the voter with this register reference; else refuse."""
+    voter = session.execute(
+        select(Voter.id, Voter.district).where(
+            Voter.consultation_id == consultation_id, Voter.ref == register_ref
+        )
+    ).first()
+    if voter is None:
+        raise CastRefused("not_in_electorate")
+    return voter
+
+
+def cast_resident_ballot(
+    *,
+    session: Session,
+    consultation_id: int,
+    register_ref: str,
+    answers: Mapping[str, Any],
+    signer: Signer,
+    now: datetime,
+) -> CastBallot:
+    """Cast the ballot of a verified resident, who is found by register reference, not code.
+
+    The same participation mark as a polling card's keeps the person to one vote.
+    """
+    return cast_ballot(
+        session=session,
+        consultation_id=consultation_id,
+        code="",
+        answers=answers,
+        pseudonym_key="",
+        signer=signer,
+        now=now,
+        register_ref=register_ref,
+    )
+
+
+def cast_ballot(
+    *,
+    session: Session,
+    consultation_id: int,
+    code: str,
+    answers: Mapping[str, Any],
+    pseudonym_key: str,
+    signer: Signer,
+    now: datetime,
+    register_ref: str | None = None,
+) -> CastBallot:
+    """Mark the voter, store the ballot unlinked, append it to the log and sign the receipt.
+
+    The voter is the holder of ``code`` or, where ``register_ref`` is given, the
+    verified resident with that register reference (see cast_resident_ballot).
+
+    Flushes, does not commit: the caller commits and hands out the receipt only
+    then, and must treat an IntegrityError as "already voted" (the unique
+    participation mark keeps a second ballot out even if two requests race).
+    """
+    begin_write(session)
+    consultation = session.get(Consultation, consultation_id)
+    if consultation is None or not consultation.is_open:
+        raise CastRefused("not_open")
+    if register_ref is None:
+        voter = find_voter_by_code(
+            session=session, consultation_id=consultation_id, code=code, pseudonym_key=pseudonym_key
+        )
+    else:
+        voter = find_voter_by_reference(
+            session=session, consultation_id=consultation_id, register_ref=register_ref
+        )
     # Casts queue here, so a racing second request with this code sees the first one's mark.
     lock_log(session=session, consultation_id=consultation_id)
     if session.get(Participation, (consultation_id, voter.id)) is not None:

@@ -1,9 +1,6 @@
 """Casting a ballot on the web and the public signing keys."""
 
-import base64
-import json
 from datetime import UTC, datetime
-from typing import Any
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
@@ -18,29 +15,16 @@ from ballots.checking import (
     receipt_for_tracking_code,
 )
 from ballots.content import BallotError
-from ballots.forms import ballot_form_class, option_label
-from ballots.keys import public_key_list, read_signer
+from ballots.forms import ballot_form_class
+from ballots.keys import public_key_list
 from ballots.limits import guard_code_guesses, mark_code_refused
-from ballots.receipts import Signer
+from ballots.receipt_page import current_signer, receipt_response, recorded_answer
 from ballots.services import CastRefused, cast_ballot
 from voting.db import get_session
-from voting.models import Consultation, Question, Status
+from voting.models import Consultation, Status
 from voting.services.consultations import find_consultation
 
 bp = Blueprint("ballots", __name__)
-
-SIGNER_KEY = "buergervotum.signer"
-
-
-def current_signer() -> Signer:
-    """Return the receipt signer, loaded from the configured key file once per process."""
-    signer = current_app.extensions.get(SIGNER_KEY)
-    if signer is None:
-        signer = read_signer(
-            current_app.config["SIGNING_KEY_PATH"], current_app.config["SIGNING_KEY_PASSPHRASE"]
-        )
-        current_app.extensions[SIGNER_KEY] = signer
-    return signer
 
 
 def _refusal(reason: str, error: BallotError | None) -> tuple[str, int]:
@@ -122,37 +106,7 @@ def vote(slug: str) -> Response | tuple[str, int] | str:
         return render_template("ballots/vote.html", consultation=consultation, form=form), 409
 
     # Handed out only now: a receipt must never leave for a ballot that was not stored.
-    receipt = cast.receipt
-    receipt_json = json.dumps(receipt, indent=2, ensure_ascii=False)
-    recorded = [
-        (question, _recorded_answer(question, cast.content.get(question.key)))
-        for question in consultation.questions
-    ]
-    response = current_app.make_response(
-        render_template(
-            "ballots/receipt.html",
-            consultation=consultation,
-            receipt=receipt,
-            receipt_json=receipt_json,
-            receipt_href="data:application/json;base64,"
-            + base64.b64encode(receipt_json.encode()).decode(),
-            recorded=recorded,
-        )
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _recorded_answer(question: Question, answer: Any) -> list[str]:
-    """Return the labels of what was recorded for one question; empty when left blank."""
-    labels = {o.key: option_label(question, o.key, o.label) for o in question.options}
-    if answer is None:
-        return []
-    if isinstance(answer, dict):
-        # Grades: option -> index into the question's scale, worst first.
-        grades = question.params.get("grades", [])
-        return [f"{labels[key]}: {grades[grade]}" for key, grade in answer.items()]
-    return [labels[key] for key in (answer if isinstance(answer, list) else [answer])]
+    return receipt_response(consultation, cast)
 
 
 @bp.get("/keys.json")
@@ -187,7 +141,7 @@ def verify() -> tuple[str, int] | str:
         return render_template("ballots/verify.html", check=None, error=error), 400
     questions = check.consultation.questions
     recorded = (
-        [(q, _recorded_answer(q, check.content.get(q.key))) for q in questions]
+        [(q, recorded_answer(q, check.content.get(q.key))) for q in questions]
         if check.content is not None
         else []
     )

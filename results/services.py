@@ -12,6 +12,7 @@ from results.models import Result
 from results.tally import count_question
 from results.turnout import turnout
 from voting.models import Consultation, utcnow
+from voting.paper_models import PaperMark
 from voting.services.consultations import ConsultationError, electorate_size, transition
 
 
@@ -41,7 +42,10 @@ def tally_consultation(
     lot_seed = log_root(session=session, consultation_id=consultation.id)
     eligible = electorate_size(session=session, consultation_id=consultation.id)
     ballots = _count(session, Ballot, consultation.id)
-    marks = _count(session, Participation, consultation.id)
+    # Paper ballots set participation marks too; their counts are kept apart (results.paper).
+    marks = _count(session, Participation, consultation.id) - _count(
+        session, PaperMark, consultation.id
+    )
     if ballots != marks:
         # Written in one transaction, so this means the database was tampered with.
         raise ConsultationError(

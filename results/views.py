@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from results.models import Result
 from results.numbers import format_int, format_percent
 from results.pabulib import approval_instance, write_pb
+from results.paper import paper_section
 from results.presentation import chart_bytes, figures, locale_code, turnout_figures
 from results.services import publish_result, published_result, tally_consultation
 from results.tally import stream_answers
@@ -188,6 +189,9 @@ def api_results(slug: str) -> Response:
             "title": consultation.title,
             "published_at": _utc(result.published_at),
             **result.data,
+            "paper": paper_section(
+                session=get_session(), consultation=consultation, data=result.data
+            ),
         }
     )
 

@@ -4,6 +4,7 @@ Every test that touches the database runs on SQLite and, where TEST_DATABASE_URL
 is set, on PostgreSQL too. Tables are emptied after each test.
 """
 
+import functools
 import os
 import re
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, delete, text
@@ -24,10 +26,12 @@ from voting import create_app
 from voting.db import EXTENSION_KEY as ENGINE
 from voting.db import get_engine
 from voting.migrate import upgrade_database
-from voting.models import Role, utcnow
+from voting.models import Role, StaffUser, utcnow
+from voting.resident_models import ResidentAccount
 from voting.services.accounts import create_staff_user
 from voting.services.consultations import load_consultation, parse_spec
 from voting.services.electorate import Letter, RegisterRow, open_with_electorate
+from voting.services.residents import issue_residency_code, verify_residency
 
 PSEUDONYM_KEY = "test-pseudonym-key"
 PASSWORD = "correct horse battery"
@@ -273,3 +277,64 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     }
     for reason in sorted(reasons):
         terminalreporter.write_line(f"skipped: {reason.removeprefix('Skipped: ')}")
+
+
+# Residents: accounts made through the services, logged in through the login form.
+
+
+@functools.cache
+def password_hash() -> str:
+    """Return an argon2 hash of PASSWORD, computed once: hashing is slow on purpose."""
+    return PasswordHasher().hash(PASSWORD)
+
+
+def make_resident(
+    session: Session, email: str = "erika@example.org", person_id: str | None = "P00000"
+) -> ResidentAccount:
+    """Create a confirmed resident account, verified as ``person_id`` unless that is None."""
+    now = utcnow()
+    account = ResidentAccount(email=email, password_hash=password_hash(), email_confirmed_at=now)
+    session.add(account)
+    session.flush()
+    if person_id is not None:
+        code = issue_residency_code(
+            session=session, person_id=person_id, pseudonym_key=PSEUDONYM_KEY, now=now, valid_days=1
+        )
+        verify_residency(
+            session=session, account=account, code=code, pseudonym_key=PSEUDONYM_KEY, now=now
+        )
+    session.commit()
+    return account
+
+
+def login_resident(client: FlaskClient, email: str = "erika@example.org") -> None:
+    """Log a resident in through the resident login form."""
+    response = client.post(
+        "/residents/login",
+        data={
+            "csrf_token": csrf_token(client, "/residents/login"),
+            "email": email,
+            "password": PASSWORD,
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def make_staff(
+    session: Session, username: str = "redaktion", role: Role = Role.EDITOR
+) -> StaffUser:
+    """Create a staff member whose password hash was computed once for the whole run."""
+    user = StaffUser(username=username, password_hash=password_hash(), role=role.value)
+    session.add(user)
+    session.commit()
+    return user
+
+
+def log_in_as(client: FlaskClient, user: StaffUser | ResidentAccount) -> None:
+    """Put ``user`` into the client's session as a login does; the login forms are tested apart.
+
+    Saves the deliberately slow password check in tests that are about something else.
+    """
+    with client.session_transaction() as cookie:
+        cookie["_user_id"] = user.get_id()
+        cookie["_fresh"] = True

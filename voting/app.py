@@ -29,7 +29,13 @@ from voting.labels import (
 
 ROOT = Path(__file__).resolve().parent.parent
 # Settings that are always strings, read verbatim so a numeric-looking secret stays text.
-STRING_SETTINGS = ("SECRET_KEY", "PSEUDONYM_KEY", "SIGNING_KEY_PASSPHRASE", "DATABASE_URL")
+STRING_SETTINGS = (
+    "SECRET_KEY",
+    "PSEUDONYM_KEY",
+    "SIGNING_KEY_PASSPHRASE",
+    "DATABASE_URL",
+    "MAIL_SMTP_PASSWORD",
+)
 
 babel = Babel()
 csrf = CSRFProtect()
@@ -96,6 +102,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         editor,
         errors,
         pages,
+        paper,
+        plans,
+        proposals,
+        resident_cli,
+        resident_vote,
+        residents,
         staff,
         staff_accounts,
         staff_audit,
@@ -116,8 +128,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(staff_electorate.bp)
     app.register_blueprint(staff_audit.bp)
     app.register_blueprint(staff_accounts.bp)
+    for blueprint in (residents.bp, resident_vote.bp, proposals.bp, plans.bp, paper.bp):
+        app.register_blueprint(blueprint)
     errors.register(app)
     cli.register(app)
+    app.cli.add_command(resident_cli.residents_cli)
     results_cli.register(app)
     limits.init_app(app)
 

@@ -10,6 +10,8 @@ from flask_login import LoginManager, current_user, login_required
 
 from voting.db import get_session
 from voting.models import Role, StaffUser
+from voting.resident_models import RESIDENT_ID_PREFIX, ResidentAccount
+from voting.services.residents import load_resident
 
 login_manager = LoginManager()
 login_manager.login_view = "staff.login"
@@ -18,8 +20,12 @@ login_manager.login_message_category = "info"
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> StaffUser | None:
-    """Return the staff member of a session cookie, if still active."""
+def load_user(user_id: str) -> StaffUser | ResidentAccount | None:
+    """Return the staff member (plain id) or resident (prefixed id) of a session cookie."""
+    if user_id.startswith(RESIDENT_ID_PREFIX):
+        return load_resident(
+            session=get_session(), account_id=user_id.removeprefix(RESIDENT_ID_PREFIX)
+        )
     if not user_id.isdigit():
         return None
     user = get_session().get(StaffUser, int(user_id))

@@ -52,6 +52,19 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "ELECTORATE_RETENTION_DAYS": 90,
         # Return address in the window of the polling-card letters.
         "LETTER_SENDER": "Stadt Kaiserslautern · Willy-Brandt-Platz 1 · 67657 Kaiserslautern",
+        # Mail to residents: without an SMTP host nothing is sent; see voting/mail.py.
+        "MAIL_SENDER": "Bürgervotum <noreply@localhost>",
+        "MAIL_SMTP_HOST": None,
+        "MAIL_SMTP_PORT": 587,
+        "MAIL_SMTP_USERNAME": None,
+        "MAIL_SMTP_PASSWORD": None,
+        "MAIL_SMTP_STARTTLS": True,
+        "MAIL_TO_LOG": False,
+        # Residents and their proposals.
+        "EMAIL_CONFIRM_MAX_AGE": 3 * 24 * 3600,
+        "RESIDENCY_CODE_DAYS": 90,
+        "PROPOSAL_SUPPORT_THRESHOLD": 50,
+        "PROPOSAL_SUPPORT_DAYS": 90,
     }
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 TEMPLATE = """# Local secrets of this instance, generated once. Never commit this file.
 SECRET_KEY = {secret_key!r}
 PSEUDONYM_KEY = {pseudonym_key!r}
+# Development: mails to residents are written to the log instead of being sent.
+MAIL_TO_LOG = True
 """
 
 

@@ -123,6 +123,8 @@ class Option(SQLModel, table=True):
     position: int
     key: str = Field(max_length=40)
     label: str = Field(max_length=300)
+    # The residents' proposal this option was made from, if any.
+    proposal_id: int | None = Field(default=None, foreign_key="proposal.id")
 
     question: Question = Relationship(back_populates="options")
 

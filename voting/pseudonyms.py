@@ -21,3 +21,8 @@ def person_ref(key: str, person_id: str) -> str:
 def code_hash(key: str, normalised_code: str) -> str:
     """Return the stored form of a normalised polling code."""
     return _keyed_hash(key, b"polling-code", normalised_code)
+
+
+def residency_code_hash(key: str, normalised_code: str) -> str:
+    """Return the stored form of a normalised residency-verification code."""
+    return _keyed_hash(key, b"residency-code", normalised_code)

@@ -1,0 +1,114 @@
+"""Paper counts beside the online result: the count protocol and the combined figures.
+
+The combined outcome of each question is counted by the question's own method
+(results.methods), fed with the online and the confirmed paper figures.
+"""
+
+from collections.abc import Iterator, Mapping
+from itertools import repeat
+from typing import Any
+
+from sqlmodel import Session, func, select
+
+from results.methods import count
+from voting.models import Consultation
+from voting.paper_models import PaperCount, PaperMark
+from voting.services.paper import paper_marks_by_district
+
+
+def _answers(counts: Mapping[str, int], blank: int, as_list: bool) -> Iterator[Any]:
+    """Yield one answer per counted mark (a one-element list for approval), then the blanks."""
+    for option, n in counts.items():
+        yield from repeat([option] if as_list else option, n)
+    yield from repeat(None, blank)
+
+
+def combine_question(
+    question: Mapping[str, Any], paper: Mapping[str, int], eligible: int
+) -> dict[str, Any]:
+    """Return the combined counts and outcome of one question of a stored result."""
+    method = question["method"]
+    details = question["details"]
+    options = [option["key"] for option in question["options"]]
+    counts = {key: details["counts"][key] + paper.get(key, 0) for key in options}
+    blank = details.get("blank", 0) + paper.get("blank", 0)
+    params: dict[str, Any] = {}
+    if method == "yes_no" and "quorum" in details:
+        params = {"quorum": details["quorum"]["rule"], "eligible": eligible}
+    outcome = count(method, options, _answers(counts, blank, method == "approval"), **params)
+    combined = dict(outcome.details)
+    if method == "approval":
+        # Totals per option cannot say how many ballots marked any: both channels counted that.
+        combined["ballots"] = details["ballots"] + paper.get("voted", 0)
+        combined["blank"] = blank
+    return {"winners": outcome.winners, "ranking": outcome.ranking, "details": combined}
+
+
+def paper_protocol(*, session: Session, consultation: Consultation) -> list[dict[str, Any]]:
+    """Return the confirmed paper counts, per district and question, as published."""
+    rows = session.exec(
+        select(PaperCount)
+        .where(PaperCount.consultation_id == consultation.id, PaperCount.confirmed_by.is_not(None))
+        .order_by(PaperCount.district, PaperCount.question_key)
+    )
+    return [
+        {
+            "district": row.district,
+            "question": row.question_key,
+            "figures": row.figures,
+            "confirmed_at": row.confirmed_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+            if row.confirmed_at
+            else None,
+        }
+        for row in rows
+    ]
+
+
+def paper_section(
+    *, session: Session, consultation: Consultation, data: Mapping[str, Any]
+) -> dict[str, Any] | None:
+    """Return the paper channel's part of a published result; None where nothing came by post.
+
+    ``data`` is the stored online result. Only confirmed counts are used; a question
+    is combined once every district with paper ballots has a confirmed count.
+    """
+    marks = session.exec(
+        select(func.count())
+        .select_from(PaperMark)
+        .where(PaperMark.consultation_id == consultation.id)
+    ).one()
+    protocol = paper_protocol(session=session, consultation=consultation)
+    if not marks and not protocol:
+        return None
+    districts = {
+        d
+        for d, n in paper_marks_by_district(
+            session=session, consultation_id=consultation.id
+        ).items()
+        if n
+    }
+    online_ballots = data["turnout"]["ballots"]
+    eligible = data["turnout"]["eligible"]
+    questions = []
+    for question in data["questions"]:
+        entries = [e for e in protocol if e["question"] == question["key"]]
+        complete = districts <= {e["district"] for e in entries}
+        paper: dict[str, int] = {}
+        for entry in entries:
+            for name, n in entry["figures"].items():
+                paper[name] = paper.get(name, 0) + n
+        item: dict[str, Any] = {"key": question["key"], "complete": complete, "paper": paper}
+        if complete and question["method"] in ("yes_no", "single", "approval"):
+            item["combined"] = combine_question(question, paper, eligible)
+        questions.append(item)
+    return {
+        "ballots": marks,
+        "turnout": {
+            "eligible": eligible,
+            "online": online_ballots,
+            "paper": marks,
+            "combined": online_ballots + marks,
+        },
+        "protocol": protocol,
+        "questions": questions,
+    }

@@ -1,0 +1,67 @@
+"""A verified resident votes by register reference; one vote per person across channels."""
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlmodel import select
+
+from ballots.models import Ballot, Participation
+from ballots.services import CastRefused, cast_ballot, cast_resident_ballot
+from tests.conftest import PSEUDONYM_KEY, make_resident
+
+ANSWERS = {"brunnen": "yes", "nutzung": "garten", "projekte": []}
+NOW = datetime(2026, 11, 24, 13, 47, tzinfo=UTC)
+
+
+def cast_as(session, consultation, account):  # type: ignore[no-untyped-def]
+    return cast_resident_ballot(
+        session=session,
+        consultation_id=consultation.id,
+        register_ref=account.register_ref,
+        answers=ANSWERS,
+        now=NOW,
+    )
+
+
+def test_resident_votes_without_a_code_and_the_polling_card_is_then_used(
+    session, open_consultation
+):
+    resident = make_resident(session, person_id="P00000")  # codes[0] is this person's card
+    cast = cast_as(session, open_consultation, resident)
+    session.commit()
+    assert session.exec(select(Ballot.tracking_code)).one() == cast.tracking_code
+    with pytest.raises(CastRefused) as refused:
+        cast_ballot(
+            session=session,
+            consultation_id=open_consultation.id,
+            code=open_consultation.codes[0],
+            answers=ANSWERS,
+            pseudonym_key=PSEUDONYM_KEY,
+            now=NOW,
+        )
+    assert refused.value.reason == "already_voted"
+
+
+def test_resident_whose_card_voted_cannot_vote_again(session, open_consultation):
+    resident = make_resident(session, person_id="P00001")
+    cast_ballot(
+        session=session,
+        consultation_id=open_consultation.id,
+        code=open_consultation.codes[1],
+        answers=ANSWERS,
+        pseudonym_key=PSEUDONYM_KEY,
+        now=NOW,
+    )
+    session.commit()
+    with pytest.raises(CastRefused) as refused:
+        cast_as(session, open_consultation, resident)
+    assert refused.value.reason == "already_voted"
+
+
+def test_residents_outside_the_electorate_are_refused(session, open_consultation):
+    outsider = make_resident(session, person_id="Z99999")
+    with pytest.raises(CastRefused) as refused:
+        cast_as(session, open_consultation, outsider)
+    assert refused.value.reason == "not_in_electorate"
+    session.rollback()
+    assert session.exec(select(Participation)).all() == []

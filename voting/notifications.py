@@ -1,0 +1,52 @@
+"""Mails to residents, written in the language each resident chose."""
+
+from typing import Any
+
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from voting.mail import Mail, send_mail
+from voting.proposal_models import Proposal
+from voting.resident_models import ResidentAccount
+from voting.services.residents import confirmation_token
+
+
+def public_url(endpoint: str, **values: Any) -> str:
+    """Return the absolute address of a page, on the configured public host."""
+    return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+def _send(account: ResidentAccount, subject: Any, template: str, **context: Any) -> bool:
+    with force_locale(account.language):
+        mail = Mail(
+            to=account.email,
+            subject=str(subject),
+            body=render_template(f"residents/mail/{template}.txt", account=account, **context),
+        )
+    return send_mail(mail)
+
+
+def send_confirmation(account: ResidentAccount) -> bool:
+    """Send the link that confirms the account's address."""
+    token = confirmation_token(secret_key=current_app.config["SECRET_KEY"], account=account)
+    link = public_url("residents.confirm", token=token)
+    return _send(account, _l("Please confirm your e-mail address"), "confirm", link=link)
+
+
+def send_already_registered(account: ResidentAccount) -> bool:
+    """Tell an address's owner that someone tried to sign up with it again."""
+    link = public_url("residents.login")
+    return _send(account, _l("You already have an account"), "already_registered", link=link)
+
+
+def send_proposal_status(account: ResidentAccount, proposal: Proposal) -> bool:
+    """Tell the author where their proposal stands now."""
+    link = public_url("proposals.mine")
+    return _send(
+        account,
+        _l("Your proposal has a new status"),
+        "proposal_status",
+        proposal=proposal,
+        link=link,
+    )

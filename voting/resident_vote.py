@@ -1,0 +1,77 @@
+"""Voting with a verified resident account instead of a polling code."""
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, abort, render_template
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from werkzeug.wrappers import Response
+
+from ballots.forms import BallotForm, ballot_form_class
+from ballots.receipt_page import current_signer, receipt_response
+from ballots.services import CastRefused, cast_resident_ballot
+from voting.db import get_session
+from voting.models import Consultation, Status
+from voting.resident_auth import current_resident, resident_required
+from voting.services.consultations import find_consultation
+
+bp = Blueprint("resident_vote", __name__)
+
+
+def _form_class(consultation: Consultation) -> type[BallotForm]:
+    """Return the consultation's ballot form without the polling-code field."""
+    return type("ResidentBallotForm", (ballot_form_class(consultation),), {"code": None})
+
+
+def _refusal(refused: CastRefused) -> tuple[str, int]:
+    if refused.reason == "already_voted":
+        return _("You have already voted in this consultation, online or on paper."), 409
+    if refused.reason == "not_open":
+        return _("This consultation is not open for voting."), 409
+    if refused.reason == "not_in_electorate":
+        return _(
+            "You are not in the electorate of this consultation (for example because of age "
+            "or district). If you think this is wrong, please contact the city."
+        ), 403
+    return _("Please choose only among the options shown, and no more than allowed."), 400
+
+
+@bp.route("/consultations/<slug>/vote/account", methods=["GET", "POST"])
+@resident_required(verified=True)
+def vote(slug: str) -> Response | tuple[str, int] | str:
+    """Show the ballot to a verified resident; on submit, cast it and hand out the receipt."""
+    session = get_session()
+    consultation = find_consultation(session=session, slug=slug)
+    if consultation is None or consultation.status == Status.DRAFT:
+        abort(404)
+    resident = current_resident()
+    assert resident is not None and resident.register_ref is not None
+    form = _form_class(consultation)()
+    page = "residents/vote.html"
+    if not form.is_submitted():
+        return render_template(page, consultation=consultation, form=form)
+    if not form.validate():
+        return render_template(page, consultation=consultation, form=form), 400
+    try:
+        cast = cast_resident_ballot(
+            session=session,
+            consultation_id=consultation.id,
+            register_ref=resident.register_ref,
+            answers=form.answers(),
+            signer=current_signer(),
+            now=datetime.now(UTC),
+        )
+        session.commit()
+    except CastRefused as refused:
+        session.rollback()
+        message, status = _refusal(refused)
+        form.form_errors.append(message)
+        return render_template(page, consultation=consultation, form=form), status
+    except IntegrityError:
+        # A polling card or another session of the same person won the race.
+        session.rollback()
+        form.form_errors.append(_refusal(CastRefused("already_voted"))[0])
+        return render_template(page, consultation=consultation, form=form), 409
+
+    # Handed out only now: a receipt must never leave for a ballot that was not stored.
+    return receipt_response(consultation, cast)
