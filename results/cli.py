@@ -1,6 +1,8 @@
 """`flask results …`: tally and publish from the command line."""
 
+from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -23,15 +25,27 @@ def tally_command(slug: str, actor: str) -> None:
     """Count a closed consultation (the result stays unpublished)."""
     with session_scope() as session:
         consultation = consultation_or_fail(session, slug)
-        try:
-            result = tally_consultation(
-                session=session,
-                consultation=consultation,
-                actor=actor,
-                min_district_ballots=int(current_app.config["MIN_DISTRICT_BALLOTS"]),
-            )
-        except ConsultationError as exc:
-            raise click.ClickException(str(exc)) from exc
+        with ExitStack() as bars:
+            shown: list[Any] = []
+
+            def progress(done: int, total: int) -> None:
+                # The total is known only once counting begins, so the bar starts then.
+                if not shown:
+                    shown.append(
+                        bars.enter_context(click.progressbar(length=total, label="Counting"))
+                    )
+                shown[0].update(done - shown[0].pos)
+
+            try:
+                result = tally_consultation(
+                    session=session,
+                    consultation=consultation,
+                    actor=actor,
+                    min_district_ballots=int(current_app.config["MIN_DISTRICT_BALLOTS"]),
+                    progress=progress,
+                )
+            except ConsultationError as exc:
+                raise click.ClickException(str(exc)) from exc
         click.echo(f"Tallied {slug}: {result.data['turnout']['ballots']} ballots.")
 
 

@@ -1,6 +1,7 @@
 """Tallying a closed consultation and publishing its result."""
 
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from sqlmodel import Session, func, select
@@ -33,11 +34,13 @@ def tally_consultation(
     consultation: Consultation,
     actor: str,
     min_district_ballots: int = 10,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Result:
     """Count every question of a closed consultation and keep the snapshot (not yet public).
 
     Ties that a method must break are drawn by lot from the consultation's final
     ballot-log root (see results.methods.lot), which anyone can recompute.
+    ``progress(done, total)`` hears how many of the ballots × questions are counted.
     """
     lot_seed = log_root(session=session, consultation_id=consultation.id)
     eligible = electorate_size(session=session, consultation_id=consultation.id)
@@ -54,6 +57,16 @@ def tally_consultation(
     # Voting is over: storage must not keep the order in which marks and ballots came in.
     erase_cast_order(session=session, consultation_id=consultation.id)
     questions = []
+    total = ballots * len(consultation.questions)
+    done = 0
+
+    def read(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress is not None:
+            progress(done, total)
+
+    read(0)
     for question in consultation.questions:
         outcome = count_question(
             session=session,
@@ -61,6 +74,7 @@ def tally_consultation(
             question=question,
             eligible=eligible,
             lot_seed=question_seed(lot_seed, question.key),
+            read=read,
         )
         questions.append(
             {

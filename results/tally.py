@@ -1,7 +1,7 @@
 """Streaming ballots out of the database into the counting methods."""
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlalchemy import select
@@ -14,8 +14,17 @@ from voting.models import Consultation, Question
 BATCH = 5000
 
 
-def stream_answers(*, session: Session, consultation_id: int, question_key: str) -> Iterator[Any]:
-    """Yield one question's answer from every ballot, read in batches as plain rows."""
+def stream_answers(
+    *,
+    session: Session,
+    consultation_id: int,
+    question_key: str,
+    read: Callable[[int], None] | None = None,
+) -> Iterator[Any]:
+    """Yield one question's answer from every ballot, read in batches as plain rows.
+
+    ``read(n)`` hears after every batch how many more ballots were read.
+    """
     # The Core connection hands out tuples; the ORM's result machinery would double the cost.
     rows = session.connection().execute(
         select(Ballot.content)
@@ -23,8 +32,15 @@ def stream_answers(*, session: Session, consultation_id: int, question_key: str)
         .order_by(Ballot.id)
         .execution_options(yield_per=BATCH)
     )
+    unreported = 0
     for (content,) in rows:
         yield json.loads(content).get(question_key)
+        unreported += 1
+        if read is not None and unreported == BATCH:
+            read(unreported)
+            unreported = 0
+    if read is not None and unreported:
+        read(unreported)
 
 
 def count_question(
@@ -34,6 +50,7 @@ def count_question(
     question: Question,
     eligible: int,
     lot_seed: bytes | None = None,
+    read: Callable[[int], None] | None = None,
 ) -> Outcome:
     """Count one question over all of the consultation's ballots."""
     params = dict(question.params)
@@ -43,6 +60,8 @@ def count_question(
     return count(
         question.method,
         question.option_keys,
-        stream_answers(session=session, consultation_id=consultation.id, question_key=question.key),
+        stream_answers(
+            session=session, consultation_id=consultation.id, question_key=question.key, read=read
+        ),
         **params,
     )

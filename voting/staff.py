@@ -175,11 +175,16 @@ def tally_job(slug: str) -> Response:
     )
     session.commit()
     consultation_id, actor = item.id, current_user.username
+    minimum = int(current_app.config["MIN_DISTRICT_BALLOTS"])
 
     def work(*, session: Session, progress: Progress) -> dict[str, Any]:
         progress("tally", 0, 1)
         result = tally_consultation(
-            session=session, consultation=session.get(Consultation, consultation_id), actor=actor
+            session=session,
+            consultation=session.get(Consultation, consultation_id),
+            actor=actor,
+            min_district_ballots=minimum,
+            progress=lambda done, total: progress("tally", done, total),
         )
         session.flush()
         progress("tally", 1, 1)

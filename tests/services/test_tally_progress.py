@@ -1,0 +1,33 @@
+"""Counting reports how far it is, so staff see progress on long tallies."""
+
+from ballots.services import cast_ballot
+from results.services import tally_consultation
+from tests.conftest import PSEUDONYM_KEY, make_open_consultation
+from voting.models import Consultation, utcnow
+from voting.services.consultations import transition
+
+
+def test_the_tally_reports_every_ballot_of_every_question(session, signer):
+    opened = make_open_consultation(session, voters=4)
+    for code in opened.codes[:3]:
+        cast_ballot(
+            session=session,
+            consultation_id=opened.id,
+            code=code,
+            answers={"brunnen": "yes"},
+            pseudonym_key=PSEUDONYM_KEY,
+            signer=signer,
+            now=utcnow(),
+        )
+        session.commit()
+    consultation = session.get(Consultation, opened.id)
+    transition(session=session, consultation=consultation, action="close", actor="test")
+    reports: list[tuple[int, int]] = []
+    tally_consultation(
+        session=session,
+        consultation=consultation,
+        actor="test",
+        progress=lambda done, total: reports.append((done, total)),
+    )
+    # Three ballots, three questions: nine answers read, reported at the start and per question.
+    assert reports == [(0, 9), (3, 9), (6, 9), (9, 9)]
