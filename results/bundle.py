@@ -9,6 +9,7 @@ from ballots.log import leaves, log_root, log_size, tree_heads
 from ballots.models import Participation
 from results.services import published_result
 from voting.models import Consultation
+from voting.paper_models import PaperMark
 from voting.services.consultations import electorate_size
 
 FORMAT = "buergervotum-bundle/v1"
@@ -39,16 +40,33 @@ def manifest(consultation: Consultation) -> dict[str, Any]:
     }
 
 
+def _count(session: Session, table: Any, consultation_id: int) -> int:
+    return session.exec(
+        select(func.count()).select_from(table).where(table.consultation_id == consultation_id)
+    ).one()
+
+
+def bundle_turnout(*, session: Session, consultation: Consultation) -> dict[str, int]:
+    """Return the electorate and the marks, online (one per logged ballot) and on paper."""
+    if consultation.electorate_deleted_at is not None:
+        # The voters are gone after the retention period; the consultation kept the figures.
+        eligible = consultation.eligible_count or 0
+        marks = consultation.voted_count or 0
+        paper = consultation.paper_count or 0
+    else:
+        eligible = electorate_size(session=session, consultation_id=consultation.id)
+        marks = _count(session, Participation, consultation.id)
+        paper = _count(session, PaperMark, consultation.id)
+    # Paper ballots set participation marks but are not in the log: their counts are
+    # published apart (results.paper), so only the online marks must match the leaves.
+    return {"eligible": eligible, "participation_marks": marks - paper, "paper_marks": paper}
+
+
 def build_bundle(*, session: Session, consultation: Consultation) -> dict[str, Any] | None:
     """Return the bundle of a published consultation; None while the result is embargoed."""
     result = published_result(session=session, consultation=consultation)
     if result is None:
         return None
-    marks = session.exec(
-        select(func.count())
-        .select_from(Participation)
-        .where(Participation.consultation_id == consultation.id)
-    ).one()
     return {
         "format": FORMAT,
         "consultation": manifest(consultation),
@@ -57,10 +75,7 @@ def build_bundle(*, session: Session, consultation: Consultation) -> dict[str, A
         "root_hash": log_root(session=session, consultation_id=consultation.id).hex(),
         "leaves": leaves(session=session, consultation_id=consultation.id, with_content=True),
         "tree_heads": tree_heads(session=session, consultation_id=consultation.id),
-        "turnout": {
-            "eligible": electorate_size(session=session, consultation_id=consultation.id),
-            "participation_marks": marks,
-        },
+        "turnout": bundle_turnout(session=session, consultation=consultation),
         "result": {
             "consultation": consultation.slug,
             "published_at": _utc(result.published_at),

@@ -13,7 +13,7 @@ from sqlmodel import Session, func, select
 from results.methods import count
 from voting.models import Consultation
 from voting.paper_models import PaperCount, PaperMark
-from voting.services.paper import paper_marks_by_district
+from voting.services.paper import paper_marks_by_district, paper_total
 
 
 def _answers(counts: Mapping[str, int], blank: int, as_list: bool) -> Iterator[Any]:
@@ -72,27 +72,38 @@ def paper_section(
     ``data`` is the stored online result. Only confirmed counts are used; a question
     is combined once every district with paper ballots has a confirmed count.
     """
-    marks = session.exec(
-        select(func.count())
-        .select_from(PaperMark)
-        .where(PaperMark.consultation_id == consultation.id)
-    ).one()
     protocol = paper_protocol(session=session, consultation=consultation)
+    deleted = consultation.electorate_deleted_at is not None
+    if deleted:
+        # The paper marks went with the voters; the consultation kept their number.
+        marks = consultation.paper_count or 0
+        districts: set[str] = set()
+    else:
+        marks = session.exec(
+            select(func.count())
+            .select_from(PaperMark)
+            .where(PaperMark.consultation_id == consultation.id)
+        ).one()
+        districts = {
+            d
+            for d, n in paper_marks_by_district(
+                session=session, consultation_id=consultation.id
+            ).items()
+            if n
+        }
     if not marks and not protocol:
         return None
-    districts = {
-        d
-        for d, n in paper_marks_by_district(
-            session=session, consultation_id=consultation.id
-        ).items()
-        if n
-    }
     online_ballots = data["turnout"]["ballots"]
     eligible = data["turnout"]["eligible"]
     questions = []
     for question in data["questions"]:
         entries = [e for e in protocol if e["question"] == question["key"]]
-        complete = districts <= {e["district"] for e in entries}
+        if deleted:
+            # A confirmed count covers exactly its district's paper ballots, so the
+            # question is complete when its counts cover all of them.
+            complete = sum(paper_total(question["method"], e["figures"]) for e in entries) == marks
+        else:
+            complete = districts <= {e["district"] for e in entries}
         paper: dict[str, int] = {}
         for entry in entries:
             for name, n in entry["figures"].items():

@@ -71,6 +71,8 @@ class Consultation(SQLModel, table=True):
     electorate_deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     eligible_count: int | None = None
     voted_count: int | None = None
+    # Of voted_count, the marks set by paper ballots (kept apart from the online log).
+    paper_count: int | None = None
 
     questions: list["Question"] = Relationship(
         back_populates="consultation",

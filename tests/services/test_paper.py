@@ -1,17 +1,19 @@
 """The paper channel: returned cards share the participation mark; counts need two people."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import select
 
 from ballots.models import Participation
 from ballots.services import CastRefused, cast_ballot
+from ballots.verify import verify_bundle
+from results.bundle import build_bundle
 from results.paper import paper_section
-from results.services import publish_result, tally_consultation
+from results.services import publish_result, published_result, tally_consultation
 from tests.conftest import PSEUDONYM_KEY
 from voting.codes import generate_code
-from voting.models import AuditEvent, Consultation
+from voting.models import AuditEvent, Consultation, utcnow
 from voting.paper_models import PaperCount, PaperMark
 from voting.services.consultations import transition
 from voting.services.paper import (
@@ -20,6 +22,7 @@ from voting.services.paper import (
     enter_paper_count,
     mark_paper_ballot,
 )
+from voting.services.retention import delete_electorate
 
 NOW = datetime(2026, 11, 24, 13, 47, tzinfo=UTC)
 ANSWERS = {"brunnen": "yes", "nutzung": "garten", "projekte": ["baeume"]}
@@ -44,13 +47,14 @@ def mark(session, consultation, code):  # type: ignore[no-untyped-def]
     session.commit()
 
 
-def vote_online(session, consultation, code):  # type: ignore[no-untyped-def]
+def vote_online(session, consultation, code, signer):  # type: ignore[no-untyped-def]
     cast_ballot(
         session=session,
         consultation_id=consultation.id,
         code=code,
         answers=ANSWERS,
         pseudonym_key=PSEUDONYM_KEY,
+        signer=signer,
         now=NOW,
     )
     session.commit()
@@ -70,10 +74,10 @@ def enter(session, consultation, question, figures, actor, district="Innenstadt"
     return entry
 
 
-def closed_with_paper(session, open_consultation):  # type: ignore[no-untyped-def]
+def closed_with_paper(session, open_consultation, signer):  # type: ignore[no-untyped-def]
     """One online vote, two paper ballots, closed."""
     consultation = consultation_of(session, open_consultation)
-    vote_online(session, consultation, open_consultation.codes[0])
+    vote_online(session, consultation, open_consultation.codes[0], signer)
     mark(session, consultation, open_consultation.codes[1])
     mark(session, consultation, open_consultation.codes[2])
     transition(session=session, consultation=consultation, action="close", actor="a")
@@ -81,19 +85,23 @@ def closed_with_paper(session, open_consultation):  # type: ignore[no-untyped-de
     return consultation
 
 
-def test_a_paper_ballot_sets_the_mark_and_the_card_cannot_vote_online(session, open_consultation):
+def test_a_paper_ballot_sets_the_mark_and_the_card_cannot_vote_online(
+    session, open_consultation, signer
+):
     consultation = consultation_of(session, open_consultation)
     mark(session, consultation, open_consultation.codes[0].lower())
     assert len(session.exec(select(Participation)).all()) == 1
     assert len(session.exec(select(PaperMark)).all()) == 1
     with pytest.raises(CastRefused) as refused:
-        vote_online(session, consultation, open_consultation.codes[0])
+        vote_online(session, consultation, open_consultation.codes[0], signer)
     assert refused.value.reason == "already_voted"
 
 
-def test_a_card_that_voted_online_makes_its_paper_ballot_invalid(session, open_consultation):
+def test_a_card_that_voted_online_makes_its_paper_ballot_invalid(
+    session, open_consultation, signer
+):
     consultation = consultation_of(session, open_consultation)
-    vote_online(session, consultation, open_consultation.codes[0])
+    vote_online(session, consultation, open_consultation.codes[0], signer)
     with pytest.raises(PaperError) as refused:
         mark(session, consultation, open_consultation.codes[0])
     assert refused.value.reason == "voted_online"
@@ -125,8 +133,10 @@ def test_the_same_card_is_registered_once(session, open_consultation):
     assert refused.value.reason == "already_on_paper"
 
 
-def test_counts_count_once_a_second_person_enters_the_same_figures(session, open_consultation):
-    consultation = closed_with_paper(session, open_consultation)
+def test_counts_count_once_a_second_person_enters_the_same_figures(
+    session, open_consultation, signer
+):
+    consultation = closed_with_paper(session, open_consultation, signer)
     first = enter(session, consultation, "brunnen", BRUNNEN, "anna")
     assert first.confirmed_by is None
     with pytest.raises(PaperError) as same:
@@ -161,8 +171,10 @@ def test_counts_count_once_a_second_person_enters_the_same_figures(session, open
         ("gibtsnicht", BRUNNEN, "unknown_question"),
     ],
 )
-def test_implausible_counts_are_refused(session, open_consultation, question, figures, reason):
-    consultation = closed_with_paper(session, open_consultation)
+def test_implausible_counts_are_refused(
+    session, open_consultation, question, figures, reason, signer
+):
+    consultation = closed_with_paper(session, open_consultation, signer)
     with pytest.raises(PaperError) as refused:
         enter(session, consultation, question, figures, "anna")
     assert refused.value.reason == reason
@@ -182,8 +194,8 @@ def test_counts_wait_for_the_close_and_districts_must_exist(session, open_consul
     assert nowhere.value.reason == "unknown_district"
 
 
-def test_a_discarded_count_can_be_entered_anew(session, open_consultation):
-    consultation = closed_with_paper(session, open_consultation)
+def test_a_discarded_count_can_be_entered_anew(session, open_consultation, signer):
+    consultation = closed_with_paper(session, open_consultation, signer)
     entry = enter(session, consultation, "brunnen", BRUNNEN, "anna")
     discard_paper_count(
         session=session, consultation=consultation, count_id=entry.id, actor="bernd"
@@ -194,16 +206,17 @@ def test_a_discarded_count_can_be_entered_anew(session, open_consultation):
 
 
 def test_tally_accepts_paper_marks_and_the_result_combines_both_channels(
-    session, open_consultation
+    session, open_consultation, signer
 ):
-    consultation = closed_with_paper(session, open_consultation)
+    consultation = closed_with_paper(session, open_consultation, signer)
     for question, figures in (("brunnen", BRUNNEN), ("nutzung", NUTZUNG), ("projekte", PROJEKTE)):
         enter(session, consultation, question, figures, "anna")
         if question != "projekte":
             enter(session, consultation, question, figures, "bernd")
     pending = session.exec(select(PaperCount).where(PaperCount.question_key == "projekte")).one()
     result = tally_consultation(session=session, consultation=consultation, actor="anna")
-    assert result.data["turnout"] == {"eligible": 5, "ballots": 1}
+    turnout = result.data["turnout"]
+    assert (turnout["eligible"], turnout["ballots"]) == (5, 1)
     publish_result(session=session, consultation=consultation, actor="bernd")
     session.commit()
     paper = paper_section(session=session, consultation=consultation, data=result.data)
@@ -228,8 +241,8 @@ def test_tally_accepts_paper_marks_and_the_result_combines_both_channels(
     assert locked.value.reason == "not_counting"
 
 
-def test_approval_counts_combine_ballots_with_any_mark(session, open_consultation):
-    consultation = closed_with_paper(session, open_consultation)
+def test_approval_counts_combine_ballots_with_any_mark(session, open_consultation, signer):
+    consultation = closed_with_paper(session, open_consultation, signer)
     for actor in ("anna", "bernd"):
         enter(session, consultation, "projekte", PROJEKTE, actor)
     result = tally_consultation(session=session, consultation=consultation, actor="anna")
@@ -237,3 +250,58 @@ def test_approval_counts_combine_ballots_with_any_mark(session, open_consultatio
     projekte = paper["questions"][2]["combined"]
     assert projekte["details"]["counts"] == {"baeume": 2, "baenke": 1, "licht": 0}
     assert projekte["details"]["ballots"] == 2 and projekte["winners"] == ["baeume"]
+
+
+def published_with_paper(session, open_consultation, signer) -> Consultation:  # type: ignore[no-untyped-def]
+    """One online vote and two paper ballots, counted and published; projects not confirmed."""
+    consultation = closed_with_paper(session, open_consultation, signer)
+    for question, figures in (("brunnen", BRUNNEN), ("nutzung", NUTZUNG), ("projekte", PROJEKTE)):
+        for actor in ("anna", "bernd") if question != "projekte" else ("anna",):
+            enter(session, consultation, question, figures, actor)
+    tally_consultation(session=session, consultation=consultation, actor="anna")
+    publish_result(session=session, consultation=consultation, actor="bernd")
+    session.commit()
+    return consultation
+
+
+def test_the_bundle_of_a_consultation_with_paper_ballots_verifies(
+    session, open_consultation, signer
+):
+    consultation = published_with_paper(session, open_consultation, signer)
+    bundle = build_bundle(session=session, consultation=consultation)
+    # Only the online mark has a ballot in the log; the paper marks are counted apart.
+    assert bundle["turnout"] == {"eligible": 5, "participation_marks": 1, "paper_marks": 2}
+    assert verify_bundle(bundle).ballots == 1
+
+
+def test_deleting_an_electorate_with_paper_marks_keeps_the_figures_and_the_bundle(
+    session, open_consultation, signer
+):
+    consultation = published_with_paper(session, open_consultation, signer)
+    before = paper_section(
+        session=session,
+        consultation=consultation,
+        data=published_result(session=session, consultation=consultation).data,
+    )
+    deletion = delete_electorate(
+        session=session,
+        consultation=consultation,
+        actor="anna",
+        retention_days=30,
+        now=utcnow() + timedelta(days=31),
+    )
+    session.commit()
+    assert (deletion.voters, deletion.marks, deletion.paper_marks) == (5, 3, 2)
+    assert session.exec(select(PaperMark)).all() == []
+    assert (consultation.voted_count, consultation.paper_count) == (3, 2)
+    bundle = build_bundle(session=session, consultation=consultation)
+    assert bundle["turnout"] == {"eligible": 5, "participation_marks": 1, "paper_marks": 2}
+    assert verify_bundle(bundle).ballots == 1
+    after = paper_section(
+        session=session,
+        consultation=consultation,
+        data=published_result(session=session, consultation=consultation).data,
+    )
+    # The paper figures are published as before: which questions are combined, too.
+    assert after == before and after["turnout"]["combined"] == 3
+    assert [q["complete"] for q in after["questions"]] == [True, True, False]

@@ -13,21 +13,22 @@ ANSWERS = {"brunnen": "yes", "nutzung": "garten", "projekte": []}
 NOW = datetime(2026, 11, 24, 13, 47, tzinfo=UTC)
 
 
-def cast_as(session, consultation, account):  # type: ignore[no-untyped-def]
+def cast_as(session, consultation, account, signer):  # type: ignore[no-untyped-def]
     return cast_resident_ballot(
         session=session,
         consultation_id=consultation.id,
         register_ref=account.register_ref,
         answers=ANSWERS,
+        signer=signer,
         now=NOW,
     )
 
 
 def test_resident_votes_without_a_code_and_the_polling_card_is_then_used(
-    session, open_consultation
+    session, open_consultation, signer
 ):
     resident = make_resident(session, person_id="P00000")  # codes[0] is this person's card
-    cast = cast_as(session, open_consultation, resident)
+    cast = cast_as(session, open_consultation, resident, signer)
     session.commit()
     assert session.exec(select(Ballot.tracking_code)).one() == cast.tracking_code
     with pytest.raises(CastRefused) as refused:
@@ -37,12 +38,13 @@ def test_resident_votes_without_a_code_and_the_polling_card_is_then_used(
             code=open_consultation.codes[0],
             answers=ANSWERS,
             pseudonym_key=PSEUDONYM_KEY,
+            signer=signer,
             now=NOW,
         )
     assert refused.value.reason == "already_voted"
 
 
-def test_resident_whose_card_voted_cannot_vote_again(session, open_consultation):
+def test_resident_whose_card_voted_cannot_vote_again(session, open_consultation, signer):
     resident = make_resident(session, person_id="P00001")
     cast_ballot(
         session=session,
@@ -50,18 +52,19 @@ def test_resident_whose_card_voted_cannot_vote_again(session, open_consultation)
         code=open_consultation.codes[1],
         answers=ANSWERS,
         pseudonym_key=PSEUDONYM_KEY,
+        signer=signer,
         now=NOW,
     )
     session.commit()
     with pytest.raises(CastRefused) as refused:
-        cast_as(session, open_consultation, resident)
+        cast_as(session, open_consultation, resident, signer)
     assert refused.value.reason == "already_voted"
 
 
-def test_residents_outside_the_electorate_are_refused(session, open_consultation):
+def test_residents_outside_the_electorate_are_refused(session, open_consultation, signer):
     outsider = make_resident(session, person_id="Z99999")
     with pytest.raises(CastRefused) as refused:
-        cast_as(session, open_consultation, outsider)
+        cast_as(session, open_consultation, outsider, signer)
     assert refused.value.reason == "not_in_electorate"
     session.rollback()
     assert session.exec(select(Participation)).all() == []

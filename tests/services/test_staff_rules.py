@@ -78,7 +78,7 @@ def test_the_electorate_stays_until_the_retention_period_has_passed(session, sig
     assert count(session, Ballot) == 1
     assert (consultation.eligible_count, consultation.voted_count) == (3, 1)
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "electorate.deleted")).one()
-    assert event.details == {"voters": 3, "marks": 1} and event.actor == "anna"
+    assert event.details == {"voters": 3, "marks": 1, "paper_marks": 0} and event.actor == "anna"
     with pytest.raises(ConsultationError, match="deleted already"):
         delete_electorate(
             session=session, consultation=consultation, actor="anna", retention_days=30, now=later

@@ -94,7 +94,7 @@ def test_a_stranger_recounts_the_published_bundle(client, session, open_consulta
     bundle = tmp_path / "bundle.json"
     bundle.write_bytes(response.data)
     data = json.loads(response.data)
-    assert data["turnout"] == {"eligible": 5, "participation_marks": 4}
+    assert data["turnout"] == {"eligible": 5, "participation_marks": 4, "paper_marks": 0}
     assert data["keys"] == client.get("/keys.json").get_json()["keys"]
     paths = []
     for receipt in receipts:

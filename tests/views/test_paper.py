@@ -142,7 +142,9 @@ def test_results_show_online_paper_and_combined_with_the_protocol(
     for user in (anna, bernd):
         log_in_as(client, user)
         enter(client, slug, figures)
-    for step in ("tally", "publish"):
+    # Four eyes: bernd tallies, anna publishes.
+    for user, step in ((bernd, "tally"), (anna, "publish")):
+        log_in_as(client, user)
         client.post(
             f"/staff/consultations/{slug}/{step}",
             data={"csrf_token": csrf_token(client, "/staff/")},

@@ -42,12 +42,32 @@ EXPECTED_ROLES = {
     "accounts.index": ADMINS,
     "accounts.create": ADMINS,
     "accounts.update": ADMINS,
+    "residents.issue_code": EDITORS,
+    "proposals.staff_index": ALL,
+    "proposals.staff_detail": ALL,
+    "proposals.moderate": EDITORS,
+    "proposals.to_option": EDITORS,
+    "plans.staff_index": ALL,
+    "plans.new": EDITORS,
+    "plans.edit": EDITORS,
+    "paper.overview": ALL,
+    "paper.mark": EDITORS,
+    "paper.count": EDITORS,
+    "paper.discard": EDITORS,
 }
 
 
 def staff_requests(app: Flask, job_id: int) -> list[tuple[str, str, str]]:
     """Return (endpoint, method, url) for every staff rule, each any() value spelled out."""
-    samples = {"slug": ["stadtpark"], "job_id": [str(job_id)], "user_id": ["1"]}
+    samples = {
+        "slug": ["stadtpark"],
+        "job_id": [str(job_id)],
+        "user_id": ["1"],
+        "proposal_id": ["1"],
+        "project_id": ["1"],
+        "question_key": ["brunnen"],
+        "count_id": ["1"],
+    }
     found = []
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/staff"):

@@ -111,9 +111,9 @@ def count_fields(question: Question) -> list[str]:
     return [*question.option_keys, *voted, "blank", "invalid"]
 
 
-def paper_total(question: Question, figures: Mapping[str, int]) -> int:
-    """Return how many paper ballots a count of this question covers."""
-    if question.method == "approval":
+def paper_total(method: str, figures: Mapping[str, int]) -> int:
+    """Return how many paper ballots a count of a question with this method covers."""
+    if method == "approval":
         return figures["voted"] + figures["blank"] + figures["invalid"]
     return sum(figures.values())
 
@@ -161,7 +161,7 @@ def enter_paper_count(
     expected = paper_marks_by_district(session=session, consultation_id=consultation.id).get(
         district, 0
     )
-    if paper_total(question, figures) != expected:
+    if paper_total(question.method, figures) != expected:
         raise PaperError("total_mismatch", expected=expected)
     entry = session.exec(
         select(PaperCount).where(

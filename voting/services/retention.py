@@ -1,10 +1,11 @@
 """Data minimisation: deleting a consultation's electorate and polling-code hashes.
 
 After publication and the retention period, the voters (pseudonymous references,
-districts, birth years, code hashes) and the participation marks that point at
-them are deleted. Ballots, the ballot log, the result and the audit trail stay;
-the consultation keeps the size of the electorate and the number of voters, so
-the turnout figures outlive the voters. Before voting opens, an electorate can
+districts, birth years, code hashes) and the participation and paper marks that
+point at them are deleted. Ballots, the ballot log, the result, the paper count
+protocol and the audit trail stay; the consultation keeps the size of the
+electorate, the number of voters and how many of them voted on paper, so the
+turnout figures outlive the voters. Before voting opens, an electorate can
 also be discarded (e.g. to import a corrected file).
 """
 
@@ -24,6 +25,7 @@ class Deletion:
 
     voters: int
     marks: int
+    paper_marks: int = 0
 
 
 def published_at(*, session: Session, consultation: Consultation) -> datetime | None:
@@ -52,6 +54,7 @@ def delete_electorate(
 ) -> Deletion:
     """Delete the voters and their marks; allowed before opening or after the retention period."""
     from ballots.models import Participation
+    from voting.paper_models import PaperMark
 
     now = now or utcnow()
     if consultation.electorate_deleted_at is not None:
@@ -76,12 +79,20 @@ def delete_electorate(
         .select_from(Participation)
         .where(Participation.consultation_id == consultation.id)
     ).one()
+    paper_marks = session.exec(
+        select(func.count())
+        .select_from(PaperMark)
+        .where(PaperMark.consultation_id == consultation.id)
+    ).one()
+    # Paper marks point at the voters too: they go first, or the foreign key refuses.
+    session.exec(delete(PaperMark).where(PaperMark.consultation_id == consultation.id))
     session.exec(delete(Participation).where(Participation.consultation_id == consultation.id))
     session.exec(delete(Voter).where(Voter.consultation_id == consultation.id))
     if not before_voting:
         consultation.electorate_deleted_at = now
         consultation.eligible_count = voters
         consultation.voted_count = marks
+        consultation.paper_count = paper_marks
         session.add(consultation)
     record_event(
         session=session,
@@ -90,9 +101,10 @@ def delete_electorate(
         consultation_id=consultation.id,
         voters=voters,
         marks=marks,
+        paper_marks=paper_marks,
     )
     session.flush()
-    return Deletion(voters, marks)
+    return Deletion(voters, marks, paper_marks)
 
 
 def due_for_deletion(
