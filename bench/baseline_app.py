@@ -28,13 +28,19 @@ FORM = """<!doctype html><title>Baseline</title><form method="post" action="/cas
 <input name="code"><button>Send</button></form>"""
 
 
+def create_table(url: str) -> None:
+    """Create the baseline's table, before the server starts (workers would race to)."""
+    engine = make_engine(url)
+    metadata.create_all(engine)
+    engine.dispose()
+
+
 def create_app() -> Flask:
     """Create the baseline app on VOTING_DATABASE_URL."""
     app = Flask(__name__)
     app.config.update(SECRET_KEY=os.environ["VOTING_SECRET_KEY"], WTF_CSRF_TIME_LIMIT=None)
     CSRFProtect(app)
     engine = make_engine(os.environ["VOTING_DATABASE_URL"])
-    metadata.create_all(engine)
 
     @app.get("/")
     def form() -> str:

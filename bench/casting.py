@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from ballots.models import Ballot, Participation
+from bench.baseline_app import create_table
 from bench.database import ANSWERS, SLUG, backend, fresh_database, open_consultation
 from bench.database import server_environment as environment
 from bench.load import LoadResult, run_load
@@ -61,6 +62,7 @@ def measure(
         # The baseline's rows need a distinct value each too, and as many as it can take.
         baseline_codes = (f"BASE-{i}" for i in itertools.count())
         content = json.dumps(ANSWERS)
+        create_table(url)
         with gunicorn(
             "bench.baseline_app:create_app()", env, workers=workers, threads=threads
         ) as s:
@@ -122,7 +124,7 @@ def report(run: CastingRun, label: str) -> str:
         f"{'ratio casting / baseline':28}{c.rate / b.rate if b.rate else 0:9.2f}"
         f"{c.percentile(0.5) / b.percentile(0.5):11.2f}"
         f"{c.percentile(0.99) / b.percentile(0.99):9.2f}"
-        f"{run.casting_cpu_ms / run.baseline_cpu_ms:9.2f}"
+        f"{run.casting_cpu_ms / run.baseline_cpu_ms if run.baseline_cpu_ms else 0:9.2f}"
     )
     lines.append("(CPU ms: the server workers' CPU time per answered POST)")
     for name, r in (("baseline", b), ("casting", c)):
