@@ -311,3 +311,8 @@ def snapshot(session: Session) -> dict[str, list[tuple[Any, ...]]]:
 def html_visits(site: Site) -> Iterator[Visit]:
     """Yield the visits that show an HTML page."""
     return (visit for visit in page_visits(site) if visit.kind == "html")
+
+
+def browser_visits(site: Site) -> Iterator[Visit]:
+    """Yield the visits that show a page in the browser: HTML pages and embeddable charts."""
+    return (visit for visit in page_visits(site) if visit.kind in ("html", "embed"))

@@ -13,7 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import LiveServer
-from tests.sitemap import OPEN, RESIDENTS, html_visits, url
+from tests.sitemap import OPEN, RESIDENTS, browser_visits, url
 from tests.sitemap_data import USERNAMES
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -98,7 +98,7 @@ MODES = [("with-csp", ("de", "en")), ("bypass-csp", ("de",))]
 @pytest.mark.parametrize(("csp", "languages"), MODES, ids=[mode for mode, _ in MODES])
 def test_no_page_violates_wcag_21_aa(browser, live_server, artifacts, csp, languages):
     app = live_server.app
-    visits = list(html_visits(live_server.site))
+    visits = list(browser_visits(live_server.site))
     found: list[str] = []
     for lang in languages:
         for role in [None, *sorted({v.role for v in visits if v.role})]:
