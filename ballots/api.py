@@ -26,7 +26,7 @@ def _consultation_or_404(slug: str) -> Consultation:
 
 
 def _error(message: str, status: int = 400) -> tuple[Response, int]:
-    return jsonify({"error": message}), status
+    return jsonify({"error": {"status": status, "message": message}}), status
 
 
 # Leaves and tree heads per page of the log: bounds the work one request can cause.

@@ -146,7 +146,8 @@ def embed(slug: str, key: str) -> Response:
     consultation, result = _published(slug)
     figs = figures(_question(result, key))
     # voting.security lets any site frame /embed/ pages, and no other page.
-    return Response(render_template("results/embed.html", consultation=consultation, figs=figs))
+    page = render_template("results/embed.html", consultation=consultation, figs=figs)
+    return Response(page, mimetype="text/html")
 
 
 @bp.get("/api/v1/consultations")

@@ -5,8 +5,8 @@ and each fails for a route of ``app.url_map`` that is missing here. A new page o
 form is covered by adding one entry to ``page_visits`` or ``form_cases``.
 """
 
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask
@@ -15,7 +15,29 @@ from sqlalchemy import select
 from sqlmodel import Session, SQLModel
 
 from results.services import publish_result, tally_consultation
-from tests.conftest import KNOWN_METHODS, PASSWORD, csrf_token, make_open_consultation, spec_data
+from tests.conftest import (
+    KNOWN_METHODS,
+    PASSWORD,
+    csrf_token,
+    make_open_consultation,
+    spec_data,
+)
+from tests.sitemap_data import (
+    CLOSED,
+    DRAFT,
+    OPEN,
+    PUBLISHED,
+    RESIDENTS,
+    SCHEDULED,
+    TALLIED,
+    USERNAMES,
+    FormCase,
+    Site,
+    Visit,
+    populate_more,
+)
+from tests.sitemap_forms import resident_forms, staff_forms
+from voting.jobs import wait_for
 from voting.models import Role
 from voting.services.accounts import create_staff_user
 from voting.services.consultations import (
@@ -25,66 +47,25 @@ from voting.services.consultations import (
     transition,
 )
 
-# Every stored state a consultation page can show, by slug.
-OPEN, PUBLISHED, TALLIED, CLOSED, SCHEDULED, DRAFT = (
-    "stadtpark",
-    "ergebnis",
-    "ausgezaehlt",
-    "geschlossen",
-    "angekuendigt",
-    "entwurf",
-)
 STAFF = {"admin": Role.ADMIN, "editor": Role.EDITOR, "auditor": Role.AUDITOR}
 # Answers of the ballots cast in the published consultation: every chart has bars.
 BALLOTS = (
-    {"q_brunnen": "yes", "q_nutzung": "garten", "q_projekte": ["baeume", "licht"]},
-    {"q_brunnen": "no", "q_nutzung": "spielplatz", "q_projekte": ["baenke"]},
-    {"q_brunnen": "yes", "q_nutzung": "garten"},
+    {"q_brunnen": "yes", "q_nutzung": "garten", "q_projekte": ["baeume", "licht"], "q_budget": "a"},
+    {"q_brunnen": "no", "q_nutzung": "spielplatz", "q_projekte": ["baenke"], "q_budget": ["b"]},
+    {"q_brunnen": "yes", "q_nutzung": "garten", "q_budget": ["a", "b"]},
 )
-
-
-@dataclass
-class Site:
-    """The data ``populate`` stored: slugs by state, the unused codes of the open one."""
-
-    codes: list[str]
-    slugs: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Visit:
-    """One GET request a visitor makes: endpoint, URL values, who, what comes back."""
-
-    endpoint: str
-    values: dict[str, Any] = field(default_factory=dict)
-    role: str | None = None
-    kind: str = "html"  # html | json | image | file | redirect
-    name: str = ""
-
-    @property
-    def label(self) -> str:
-        """Return a short name for reports."""
-        who = f" as {self.role}" if self.role else ""
-        return f"{self.endpoint}{' ' + self.name if self.name else ''}{who}"
-
-
-@dataclass(frozen=True)
-class FormCase:
-    """One form: where it posts, who may send it, the fields of a valid submission."""
-
-    endpoint: str
-    values: dict[str, Any]
-    fields: dict[str, Any]
-    role: str | None = None
-    # Fields the fuzzer fills with junk; a form of buttons only gets junk tokens.
-    fuzzed: tuple[str, ...] = ()
-    name: str = ""
-
-    @property
-    def label(self) -> str:
-        """Return a short name for reports."""
-        extra = self.name or self.values.get("action", "")
-        return f"{self.endpoint}{' ' + extra if extra else ''}"
+# The published consultation also has a participatory budget, for its Pabulib download.
+BUDGET = {
+    "key": "budget",
+    "text": "Welche Vorhaben sollen aus 100.000 € bezahlt werden?",
+    "method": "pb_greedy",
+    "params": {"budget": 100_000, "costs": {"a": 60_000, "b": 30_000, "c": 50_000}},
+    "options": [
+        {"key": "a", "label": "Wasserspielplatz"},
+        {"key": "b", "label": "Trinkbrunnen"},
+        {"key": "c", "label": "Sonnensegel"},
+    ],
+}
 
 
 def page_visits(site: Site) -> list[Visit]:
@@ -113,6 +94,69 @@ def page_visits(site: Site) -> list[Visit]:
             for s in [*public, DRAFT]
         ),
         Visit("static", {"filename": "style.css"}, kind="file"),
+        *result_visits(site),
+        *staff_visits(site),
+        *resident_visits(site),
+    ]
+
+
+def result_visits(site: Site) -> list[Visit]:
+    """Return the published result's downloads, API answers and the verification page."""
+    slug = site.slugs[PUBLISHED]
+    return [
+        Visit("ballots.verify"),
+        Visit("ballot_api.log", {"slug": slug}, kind="json"),
+        Visit("ballot_api.proof", {"slug": slug, "leaf_index": 0, "tree_size": 3}, kind="json"),
+        Visit("bundle.bundle", {"slug": slug}, kind="json"),
+        Visit("results.api_consultations", kind="json"),
+        Visit("results.question_json", {"slug": slug, "key": "nutzung"}, kind="json"),
+        Visit("results.table_csv", {"slug": slug, "key": "nutzung"}, kind="file"),
+        Visit("results.pabulib_file", {"slug": slug, "key": "budget"}, kind="file"),
+        Visit("results.turnout_chart", {"slug": slug, "fmt": "svg"}, kind="image"),
+        Visit("results.embed", {"slug": slug, "key": "nutzung"}, kind="embed"),
+    ]
+
+
+def staff_visits(site: Site) -> list[Visit]:
+    """Return the staff pages beyond the dashboard: editor, electorate, paper, plans, audit."""
+    slugs, extra = site.slugs, site.extra
+    return [
+        Visit("editor.create", role="editor"),
+        Visit("editor.show", {"slug": slugs[DRAFT]}, role="editor"),
+        Visit("electorate.show", {"slug": slugs[DRAFT]}, role="editor"),
+        Visit("paper.overview", {"slug": slugs[CLOSED]}, role="editor"),
+        Visit("staff.job", {"job_id": extra.job}, role="editor"),
+        Visit("residents.issue_code", role="editor"),
+        Visit("proposals.staff_index", role="editor"),
+        Visit("proposals.staff_detail", {"proposal_id": extra.submitted_proposal}, role="editor"),
+        Visit("plans.staff_index", role="editor"),
+        Visit("plans.new", role="editor"),
+        Visit("plans.edit", {"project_id": extra.project}, role="editor"),
+        Visit("audit.index", role="auditor"),
+        *(Visit("audit.export", {"fmt": f}, role="auditor", kind="file") for f in ("csv", "json")),
+        Visit("accounts.index", role="admin"),
+    ]
+
+
+def resident_visits(site: Site) -> list[Visit]:
+    """Return the residents' pages: account, proposals, planned projects, voting by account."""
+    extra = site.extra
+    token = {"token": extra.confirm_token}
+    return [
+        Visit("residents.register"),
+        Visit("residents.registered"),
+        Visit("residents.login"),
+        Visit("residents.confirm", token, kind="redirect"),
+        Visit("proposals.index"),
+        Visit("proposals.detail", {"proposal_id": extra.published_proposal}),
+        Visit("plans.index"),
+        Visit("plans.detail", {"project_id": extra.project}),
+        Visit("residents.account", role="resident"),
+        Visit("residents.verify", role="newcomer"),
+        Visit("resident_vote.vote", {"slug": site.slugs[OPEN]}, role="resident"),
+        Visit("proposals.mine", role="resident"),
+        Visit("proposals.new", role="resident"),
+        Visit("proposals.edit", {"proposal_id": extra.revisable_proposal}, role="resident"),
     ]
 
 
@@ -120,6 +164,7 @@ def form_cases(site: Site) -> list[FormCase]:
     """Return every form with a valid submission, in an order in which all of them succeed."""
     slugs = site.slugs
     ballot = {"code": site.codes[-1], "q_brunnen": "yes", "q_nutzung": "garten"}
+    extra = site.extra
     return [
         FormCase(
             "ballots.vote",
@@ -130,16 +175,41 @@ def form_cases(site: Site) -> list[FormCase]:
         FormCase(
             "staff.login",
             {},
-            {"username": "editor", "password": PASSWORD},
+            {"username": USERNAMES["editor"], "password": PASSWORD},
             fuzzed=("username", "password"),
         ),
+        FormCase(
+            "ballots.verify",
+            {},
+            {"tracking_code": extra.tracking_code},
+            fuzzed=("tracking_code", "receipt"),
+        ),
+        FormCase(
+            "ballot_api.verify_receipt",
+            {},
+            {"tracking_code": extra.tracking_code},
+            fuzzed=("tracking_code",),
+            csrf=False,
+        ),
+        *resident_forms(site),
+        *staff_forms(site),
         FormCase("staff.step", {"slug": slugs[DRAFT], "action": "schedule"}, {}, "editor"),
         FormCase("staff.step", {"slug": slugs[SCHEDULED], "action": "open"}, {}, "editor"),
         FormCase("results.publish", {"slug": slugs[TALLIED]}, {}, "editor"),
         FormCase("results.tally", {"slug": slugs[CLOSED]}, {}, "editor"),
         FormCase("staff.step", {"slug": slugs[OPEN], "action": "close"}, {}, "editor"),
+        # Counts the just closed consultation in the background (the test waits for it).
+        FormCase("staff.tally_job", {"slug": slugs[OPEN]}, {}, "editor"),
+        FormCase("residents.logout", {}, {}, "resident"),
         FormCase("staff.logout", {}, {}, "editor"),
     ]
+
+
+def settle(response: Any) -> None:
+    """Wait for the background job a form started, so that it does not outlive the test."""
+    found = re.search(r"/staff/jobs/(\d+)$", response.headers.get("Location", ""))
+    if response.status_code == 302 and found:
+        wait_for(int(found.group(1)))
 
 
 def routes(app: Flask, method: str) -> set[str]:
@@ -154,15 +224,13 @@ def url(app: Flask, endpoint: str, values: dict[str, Any]) -> str:
 
 
 def log_in(client: FlaskClient, role: str) -> None:
-    """Log the client in as the staff member of ``role``."""
-    response = client.post(
-        "/staff/login",
-        data={
-            "csrf_token": csrf_token(client, "/staff/login"),
-            "username": role,
-            "password": PASSWORD,
-        },
-    )
+    """Log the client in as the staff member or resident of ``role``."""
+    if role in RESIDENTS:
+        path, data = "/residents/login", {"email": RESIDENTS[role]}
+    else:
+        path, data = "/staff/login", {"username": USERNAMES[role]}
+    data |= {"csrf_token": csrf_token(client, path), "password": PASSWORD}
+    response = client.post(path, data=data)
     assert response.status_code == 302, response.status_code
 
 
@@ -175,10 +243,10 @@ def cast(client: FlaskClient, slug: str, code: str, answers: dict[str, Any]) -> 
 
 
 def populate(app: Flask, session: Session) -> Site:
-    """Store a consultation in every state, three ballots in a published result, staff."""
-    for username, role in STAFF.items():
+    """Store a consultation in every state, ballots in a published result, staff, residents."""
+    for name, role in STAFF.items():
         create_staff_user(
-            session=session, username=username, password=PASSWORD, role=role, actor="test"
+            session=session, username=USERNAMES[name], password=PASSWORD, role=role, actor="test"
         )
     titles = {
         OPEN: "Zukunft des Stadtparks",
@@ -191,11 +259,15 @@ def populate(app: Flask, session: Session) -> Site:
     open_codes: list[str] = []
     published_codes: list[str] = []
     for slug in (OPEN, PUBLISHED, TALLIED, CLOSED):
-        made = make_open_consultation(session, slug=slug, title=titles[slug])
+        questions = [*spec_data()["questions"], BUDGET] if slug == PUBLISHED else None
+        more = {"questions": questions} if questions else {}
+        made = make_open_consultation(session, slug=slug, title=titles[slug], **more)
         if slug == OPEN:
             open_codes = made.codes
         if slug == PUBLISHED:
             published_codes = made.codes
+        if slug == CLOSED:
+            paper_code = made.codes[0]
     for slug in (SCHEDULED, DRAFT):
         spec = parse_spec(spec_data(slug, title=titles[slug]), known_methods=KNOWN_METHODS)
         load_consultation(session=session, spec=spec, actor="test")
@@ -219,7 +291,10 @@ def populate(app: Flask, session: Session) -> Site:
         if steps > 2:
             publish_result(session=session, consultation=consultation, actor="second-reader")
         session.commit()
-    return Site(codes=open_codes, slugs={s: s for s in titles})
+    extra = populate_more(
+        app, session, published=PUBLISHED, draft=DRAFT, closed=(CLOSED, paper_code)
+    )
+    return Site(codes=open_codes, slugs={s: s for s in titles}, extra=extra)
 
 
 def snapshot(session: Session) -> dict[str, list[tuple[Any, ...]]]:
@@ -236,3 +311,8 @@ def snapshot(session: Session) -> dict[str, list[tuple[Any, ...]]]:
 def html_visits(site: Site) -> Iterator[Visit]:
     """Yield the visits that show an HTML page."""
     return (visit for visit in page_visits(site) if visit.kind == "html")
+
+
+def browser_visits(site: Site) -> Iterator[Visit]:
+    """Yield the visits that show a page in the browser: HTML pages and embeddable charts."""
+    return (visit for visit in page_visits(site) if visit.kind in ("html", "embed"))

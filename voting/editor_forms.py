@@ -15,6 +15,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.i18n import translations as wtf_translations
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -56,6 +57,13 @@ SPEC_MESSAGES = (
 
 class QuestionForm(Form):
     """One question: text, counting method, its parameters and options."""
+
+    class Meta:
+        """Translate WTForms' own messages ("Not a valid choice.") as FlaskForm does."""
+
+        def get_translations(self, form: Form) -> Any:
+            """Return Flask-WTF's translations, which follow the visitor's language."""
+            return wtf_translations
 
     key = StringField(_l("Short name (letters a–z, digits, - and _)"), validators=[Optional()])
     text = TextAreaField(_l("Question"), validators=[Length(max=2000)])

@@ -197,7 +197,7 @@ def tally_job(slug: str) -> Response:
 @bp.get("/jobs/<int:job_id>")
 @role_required(*STAFF)
 def job(job_id: int) -> str:
-    """Show how far a job is; the page reloads itself while the job runs."""
+    """Show how far a job is; the page updates itself while the job runs."""
     item = get_session().get(Job, job_id)
     if item is None:
         abort(404)

@@ -13,7 +13,8 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import LiveServer
-from tests.sitemap import OPEN, html_visits, url
+from tests.sitemap import OPEN, RESIDENTS, browser_visits, url
+from tests.sitemap_data import USERNAMES
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
@@ -52,14 +53,17 @@ def watch_policy(page: Any, found: list[str]) -> None:
     page.on("console", note)
 
 
-def log_in(page: Any, username: str, password: str) -> None:
-    """Log in through the staff login form."""
-    page.goto("/staff/login")
-    page.fill("input[name=username]", username)
+def log_in(page: Any, role: str, password: str) -> None:
+    """Log in through the staff login form, or the residents' one for a resident role."""
+    path, field, name = "/staff/login", "username", USERNAMES.get(role, "")
+    if role in RESIDENTS:
+        path, field, name = "/residents/login", "email", RESIDENTS[role]
+    page.goto(path)
+    page.fill(f"input[name={field}]", name)
     page.fill("input[name=password]", password)
     with page.expect_navigation():
         page.press("input[name=password]", "Enter")
-    assert "/staff/login" not in page.url, "login failed"
+    assert path not in page.url, "login failed"
 
 
 def voting_steps(page: Any, live: LiveServer, lang: str, csp: str) -> list[str]:
@@ -77,7 +81,7 @@ def voting_steps(page: Any, live: LiveServer, lang: str, csp: str) -> list[str]:
         page.click("button[type=submit]")
     found += check(page, "ballots.vote receipt", lang, csp)
     page.goto("/staff/login")
-    page.fill("input[name=username]", "editor")
+    page.fill("input[name=username]", USERNAMES["editor"])
     page.fill("input[name=password]", "not the password")
     with page.expect_navigation():
         page.click("button[type=submit]")
@@ -94,7 +98,7 @@ MODES = [("with-csp", ("de", "en")), ("bypass-csp", ("de",))]
 @pytest.mark.parametrize(("csp", "languages"), MODES, ids=[mode for mode, _ in MODES])
 def test_no_page_violates_wcag_21_aa(browser, live_server, artifacts, csp, languages):
     app = live_server.app
-    visits = list(html_visits(live_server.site))
+    visits = list(browser_visits(live_server.site))
     found: list[str] = []
     for lang in languages:
         for role in [None, *sorted({v.role for v in visits if v.role})]:

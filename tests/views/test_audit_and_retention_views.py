@@ -44,4 +44,4 @@ def test_an_open_consultation_keeps_its_electorate_when_the_button_is_pressed(
     session.add(job)
     session.commit()
     page = client.get(f"/staff/jobs/{job.id}").get_data(as_text=True)
-    assert 'http-equiv="refresh"' in page and "anderen Prozess" in page
+    assert "job-progress.js" in page and "anderen Prozess" in page

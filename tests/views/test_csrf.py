@@ -3,7 +3,8 @@
 import pytest
 
 from tests.conftest import csrf_token
-from tests.sitemap import Site, form_cases, log_in, populate, snapshot, url
+from tests.sitemap import Site, form_cases, log_in, populate, settle, snapshot, url
+from tests.sitemap_forms import form_data
 
 EXPIRED = "Das Formular ist abgelaufen"
 
@@ -21,11 +22,13 @@ def test_every_form_is_replayed_without_and_with_a_stranger_s_token(app, session
             log_in(client, role)
     refused = []
     for case in form_cases(site):
+        if not case.csrf:
+            continue
         client = clients[case.role]
         path = url(app, case.endpoint, case.values)
         before = snapshot(session)
         for token in (None, stranger, "forged." + stranger[::-1]):
-            data = dict(case.fields) if token is None else {**case.fields, "csrf_token": token}
+            data = form_data(case) if token is None else {**form_data(case), "csrf_token": token}
             response = client.post(path, data=data)
             if response.status_code != 400 or EXPIRED not in response.get_data(as_text=True):
                 refused.append(f"{case.label} with token {token!r}: {response.status_code}")
@@ -37,8 +40,13 @@ def test_every_form_is_replayed_without_and_with_a_stranger_s_token(app, session
     before = snapshot(session)
     for case in form_cases(site):  # logging out comes last
         client = clients[case.role]
-        data = {**case.fields, "csrf_token": csrf_token(client, "/staff/login")}
-        response = client.post(url(app, case.endpoint, case.values), data=data)
+        path = url(app, case.endpoint, case.values)
+        if case.csrf:
+            data = {**form_data(case), "csrf_token": csrf_token(client, "/staff/login")}
+            response = client.post(path, data=data)
+        else:
+            response = client.post(path, json=case.fields)
+        settle(response)
         assert response.status_code in (200, 302), case.label
         assert EXPIRED not in response.get_data(as_text=True), case.label
     assert snapshot(session) != before

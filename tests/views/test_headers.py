@@ -38,6 +38,10 @@ def test_every_answer_carries_the_security_headers(app, site):
         if visit.kind == "html":
             assert "frame-ancestors 'none'" in policy, visit.label
             assert "script-src 'self'" in policy and "style-src 'self'" in policy
+        if visit.kind in ("html", "embed"):
+            assert response.mimetype == "text/html", visit.label
+        if visit.kind == "embed":
+            assert "frame-ancestors *" in policy, visit.label
 
 
 def test_over_https_browsers_are_told_to_stay_and_cookies_are_secure(client):

@@ -52,7 +52,10 @@ def test_receipts_are_signed_tree_heads_of_a_gapless_log(client, open_consultati
     assert [leaf["leaf_index"] for leaf in page["leaves"]] == [1]
     assert page["tree_heads"] == [receipts[1]] and page["next_start"] == 2
     bad = client.get(f"/api/v1/consultations/{open_consultation.slug}/log?start=-1")
-    assert bad.status_code == 400 and "start muss eine ganze Zahl sein" in bad.get_json()["error"]
+    assert (
+        bad.status_code == 400
+        and "start muss eine ganze Zahl sein" in bad.get_json()["error"]["message"]
+    )
 
     url = f"/api/v1/consultations/{open_consultation.slug}/log/proof"
     proof = client.get(f"{url}?leaf_index=0&tree_size=3").get_json()["proof"]
@@ -74,7 +77,9 @@ def test_receipts_are_signed_tree_heads_of_a_gapless_log(client, open_consultati
         ("", "oder first und second"),
     ):
         response = client.get(f"{url}?{bad}")
-        assert response.status_code == 400 and message in response.get_json()["error"], bad
+        assert response.status_code == 400 and message in response.get_json()["error"]["message"], (
+            bad
+        )
     assert client.get("/api/v1/consultations/nirgendwo/log").status_code == 404
 
 
