@@ -1,6 +1,7 @@
 """Checking a receipt: its signature, its leaf in the log, and after publication its count."""
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,8 @@ from ballots.receipts import ReceiptError, b64url_decode, verify_receipt
 from ballots.services import ballot_entry
 from voting.models import Consultation, Status
 from voting.services.consultations import find_consultation
+
+TRACKING_CODE = re.compile(r"[A-Z0-9-]{1,20}")
 
 RECEIPT_FIELDS = ("consultation", "tracking_code", "leaf_index", "leaf_hash", "tree_size")
 
@@ -70,6 +73,10 @@ def parse_receipt(text: str | bytes) -> dict[str, Any]:
 def receipt_for_tracking_code(*, session: Session, tracking_code: str) -> dict[str, Any]:
     """Return the receipt the server issued for a tracking code, or raise ReceiptUnreadable."""
     code = tracking_code.strip().upper().replace(" ", "")
+    # Only letters, digits and dashes can match; anything else (a NUL byte, which
+    # PostgreSQL refuses in text) is unknown without asking the database.
+    if not TRACKING_CODE.fullmatch(code):
+        raise ReceiptUnreadable("unknown tracking code")
     row = session.execute(
         select(Ballot.consultation_id, Ballot.leaf_index).where(Ballot.tracking_code == code)
     ).first()
