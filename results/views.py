@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlmodel import select
 from werkzeug.wrappers import Response
 
+from results.chart_cache import cached_chart
 from results.models import Result
 from results.numbers import format_int, format_percent
 from results.pabulib import approval_instance, write_pb
@@ -74,7 +75,11 @@ def chart(slug: str, key: str, fmt: str) -> Response:
     """Download one question's chart (PNG at twice the screen resolution)."""
     _consultation, result = _published(slug)
     mimetype = "image/svg+xml" if fmt == "svg" else "image/png"
-    body = chart_bytes(figures(_question(result, key)), fmt)
+    question = _question(result, key)
+    body = cached_chart(
+        (result.id, result.published_at, key, fmt, locale_code()),
+        lambda: chart_bytes(figures(question), fmt),
+    )
     return _download(body, mimetype, f"{slug}-{key}.{fmt}", inline=True)
 
 
@@ -85,7 +90,10 @@ def turnout_chart(slug: str, fmt: str) -> Response:
     if not result.data["turnout"].get("by_hour"):
         abort(404)
     mimetype = "image/svg+xml" if fmt == "svg" else "image/png"
-    body = chart_bytes(turnout_figures(consultation, result.data["turnout"]), fmt)
+    body = cached_chart(
+        (result.id, result.published_at, "turnout", fmt, locale_code()),
+        lambda: chart_bytes(turnout_figures(consultation, result.data["turnout"]), fmt),
+    )
     return _download(body, mimetype, f"{slug}-turnout.{fmt}", inline=True)
 
 
