@@ -43,7 +43,8 @@ def encode(pairs: list[tuple[str, Any]]) -> bytes:
     parts = []
     for key, item in pairs:
         for one in item if isinstance(item, list) else [item]:
-            raw = one if isinstance(one, bytes) else one.encode("utf-8")
+            # A lone surrogate goes out as the invalid UTF-8 bytes a broken client sends.
+            raw = one if isinstance(one, bytes) else one.encode("utf-8", "surrogatepass")
             parts.append(f"{quote(key)}={quote_from_bytes(raw)}")
     return "&".join(parts).encode("ascii")
 
@@ -184,7 +185,9 @@ def fuzz_get(app: Any, session: Any, visit: Visit) -> None:
         path = url(app, visit.endpoint, visit.values)
         if visit.values:
             # Replace the last path segment (a slug, a language code) with junk.
-            raw = segment if isinstance(segment, bytes) else segment.encode("utf-8")
+            raw = (
+                segment if isinstance(segment, bytes) else segment.encode("utf-8", "surrogatepass")
+            )
             path = path.rsplit("/", 1)[0] + "/" + quote_from_bytes(raw[:2000], safe="")
         path = path.split("?")[0] + "?" + encode(query).decode("ascii")
         response = by_lang[lang].get(path)
