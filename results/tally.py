@@ -12,18 +12,28 @@ from results.methods import Outcome, count
 from voting.models import Consultation, Question
 
 BATCH = 5000
+PARSED_CACHE = 50_000
 
 
 def stream_answers(*, session: Session, consultation_id: int, question_key: str) -> Iterator[Any]:
     """Yield one question's answer from every ballot, read in batches as plain rows."""
-    rows = session.execute(
+    # Core rows, not ORM objects: the rows of a batch are all that is held at a time.
+    rows = session.connection().execute(
         select(Ballot.content)
         .where(Ballot.consultation_id == consultation_id)
         .order_by(Ballot.id)
         .execution_options(yield_per=BATCH)
     )
+    # Many ballots are equal: each distinct content is parsed once (up to a bound).
+    parsed: dict[str, Any] = {}
     for (content,) in rows:
-        yield json.loads(content).get(question_key)
+        try:
+            answer = parsed[content]
+        except KeyError:
+            answer = json.loads(content).get(question_key)
+            if len(parsed) < PARSED_CACHE:
+                parsed[content] = answer
+        yield answer
 
 
 def count_question(
