@@ -286,3 +286,60 @@ def turnout_chart(
         ax.set_ylim(bottom=0)
         ax.spines[["top", "right"]].set_visible(False)
     return fig
+
+
+def budget_chart(
+    *,
+    title: str,
+    caption: str,
+    labels: Sequence[str],
+    value_labels: Sequence[str],
+    votes: Sequence[int],
+    costs: Sequence[int],
+    funded: Sequence[bool],
+    budget: int,
+    budget_label: str,
+) -> Figure:
+    """Draw the funded projects' costs filling the budget, above each project's votes."""
+    order = sorted(range(len(labels)), key=lambda i: (not funded[i], -votes[i]))
+    height_in = 2.6 + len(order) * 0.45
+    with matplotlib.rc_context(_STYLE):
+        fig = _figure(title, caption, height_in)
+        top, bottom = fig.subplots(2, 1, height_ratios=[1, max(len(order), 1)])
+        left = 0
+        for n, i in enumerate(i for i in order if funded[i]):
+            # Alternating hatches tell neighbouring projects apart without colour.
+            top.barh(
+                0,
+                costs[i],
+                left=left,
+                height=0.6,
+                color=MARKED,
+                hatch="//" if n % 2 else "\\\\",
+                edgecolor="#ffffff",
+            )
+            left += costs[i]
+        top.barh(0, max(budget - left, 0), left=left, height=0.6, color="#EEEEEE")
+        top.axvline(budget, color=LINE, linestyle="--", linewidth=1.2)
+        top.set_xlim(0, max(budget, left) * 1.02)
+        top.set_yticks([0], [budget_label])
+        top.set_xticks([])
+        top.tick_params(axis="y", length=0)
+        top.spines[["top", "right", "bottom", "left"]].set_visible(False)
+        bars = bottom.barh(
+            range(len(order)),
+            [votes[i] for i in order],
+            color=[MARKED if funded[i] else COLOUR for i in order],
+            hatch=["//" if funded[i] else "" for i in order],
+            edgecolor="#ffffff",
+            height=0.6,
+        )
+        bottom.set_yticks(range(len(order)), [textwrap.fill(labels[i], LABEL_CHARS) for i in order])
+        bottom.invert_yaxis()
+        bottom.bar_label(bars, [value_labels[i] for i in order], padding=4)
+        most = max(votes, default=0)
+        bottom.set_xlim(0, most / 0.62 if most else 1)
+        bottom.set_xticks([])
+        bottom.tick_params(axis="y", length=0)
+        bottom.spines[["top", "right", "bottom"]].set_visible(False)
+    return fig

@@ -144,14 +144,16 @@ def _budget(q: dict[str, Any], labels: dict[str, str]) -> QuestionFigures:
             ]
             for k in order
         ],
-        bar_figure(
-            q,
-            [labels[k] + (" ✓" if k in funded else "") for k in keys],
-            [d["votes"][k] for k in keys],
-            d["ballots"],
-            base_label,
+        lambda: charts.budget_chart(
+            title=q["text"],
+            caption=base_label,
+            labels=[labels[k] + (" ✓" if k in funded else "") for k in keys],
             value_labels=[f"{fmt_int(d['votes'][k])} · {fmt_money(d['costs'][k])}" for k in keys],
-            marked=[k in funded for k in keys],
+            votes=[d["votes"][k] for k in keys],
+            costs=[d["costs"][k] for k in keys],
+            funded=[k in funded for k in keys],
+            budget=d["budget"],
+            budget_label=_("Budget %(budget)s", budget=fmt_money(d["budget"])),
         ),
     )
 

@@ -94,3 +94,58 @@ def test_alt_text_in_english_and_given_order():
         title="Bike lane", labels=LABELS, counts=COUNTS, base=BASE, locale="en", sort=False
     )
     assert text == "Bike lane: Ja 456 (26.8%), Nein 1,234 (72.6%), Enthaltung 10 (0.6%)"
+
+
+def every_kind_of_chart() -> list[Figure]:
+    from results.charts import budget_chart, heatmap, merit_profile, rounds_chart, turnout_chart
+
+    return [
+        rounds_chart(
+            title="Stichwahl",
+            caption="Stimmen je Runde",
+            rounds=[[("Radweg", 6, "6")], [("Radweg", 4, "4"), ("Bus", 3, "3")]],
+            round_titles=["Runde 2", "Runde 1"],
+        ),
+        heatmap(
+            title="Paarvergleich",
+            caption="Zeile vor Spalte",
+            labels=["A", "B"],
+            matrix=[[0, 7], [3, 0]],
+            locale="de",
+        ),
+        merit_profile(
+            title="Bewertung",
+            caption="Anteile",
+            labels=["A", "B"],
+            profiles=[[1, 2, 3], [3, 2, 1]],
+            grades=["schlecht", "gut", "sehr gut"],
+        ),
+        budget_chart(
+            title="Bürgerhaushalt",
+            caption="Gefördert: 1 von 2",
+            labels=["Park", "Bad"],
+            value_labels=["5 · 600 €", "3 · 900 €"],
+            votes=[5, 3],
+            costs=[600, 900],
+            funded=[True, False],
+            budget=1000,
+            budget_label="Budget 1.000 €",
+        ),
+        turnout_chart(
+            title="Beteiligung",
+            caption="stündlich",
+            hours=["01.03. 08:00", "01.03. 09:00"],
+            cumulative=[1200, 2500],
+            locale="de",
+        ),
+    ]
+
+
+def test_every_kind_of_chart_renders_the_same_bytes_with_text_kept_as_text():
+    first, second = every_kind_of_chart(), every_kind_of_chart()
+    for a, b in zip(first, second, strict=True):
+        assert render_svg(a) == render_svg(b)
+        assert render_png(a, dpi=60) == render_png(b, dpi=60)
+    svgs = [render_svg(fig).decode() for fig in first]
+    assert ">Runde 2<" in svgs[0] and ">7<" in svgs[1] and ">sehr gut<" in svgs[2]
+    assert ">Budget 1.000 €<" in svgs[3] and ">2.500<" in svgs[4]

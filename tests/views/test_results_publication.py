@@ -116,6 +116,7 @@ def test_a_ranking_is_entered_as_a_rank_per_option(client, session):
     url = f"/consultations/{opened.slug}/vote"
     page = client.get(url).get_data(as_text=True)
     assert page.count('name="q_irv"') == 3 and 'value="rad:1"' in page and 'value="bus:3"' in page
+    assert "Geben Sie Ihrer ersten Wahl Rang 1" in page
     data = {"csrf_token": csrf_token(client, url), "code": opened.codes[0]}
     twice = client.post(url, data={**data, "q_irv": ["rad:1", "bus:1", ""]})
     assert twice.status_code == 400
