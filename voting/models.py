@@ -154,7 +154,28 @@ class Role(StrEnum):
     AUDITOR = "auditor"
 
 
-class StaffUser(SQLModel, table=True):
+class LoginUser:
+    """What Flask-Login expects of a user, for staff and residents alike; ``get_id`` is theirs."""
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.active)  # type: ignore[attr-defined]
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    @property
+    def is_resident(self) -> bool:
+        """Tell apart a resident from a staff member in templates."""
+        return False
+
+
+class StaffUser(LoginUser, SQLModel, table=True):
     """A member of the council staff; passwords are argon2 hashes."""
 
     __tablename__ = "staff_user"
@@ -165,19 +186,6 @@ class StaffUser(SQLModel, table=True):
     role: str = Field(default=Role.EDITOR.value, max_length=20)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-
-    # The four members Flask-Login expects of a user.
-    @property
-    def is_authenticated(self) -> bool:
-        return True
-
-    @property
-    def is_active(self) -> bool:
-        return self.active
-
-    @property
-    def is_anonymous(self) -> bool:
-        return False
 
     def get_id(self) -> str:
         return str(self.id)

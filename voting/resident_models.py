@@ -4,13 +4,13 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from voting.models import UTCDateTime, utcnow
+from voting.models import LoginUser, UTCDateTime, utcnow
 
 # Prefix of a resident's id in the session cookie; staff ids stay plain numbers.
 RESIDENT_ID_PREFIX = "resident:"
 
 
-class ResidentAccount(SQLModel, table=True):
+class ResidentAccount(LoginUser, SQLModel, table=True):
     """A resident's login; once verified, tied to the pseudonymous register reference."""
 
     __tablename__ = "resident_account"
@@ -37,25 +37,11 @@ class ResidentAccount(SQLModel, table=True):
         """Tell whether residency has been verified with a letter code."""
         return self.register_ref is not None
 
-    # The four members Flask-Login expects of a user.
-    @property
-    def is_authenticated(self) -> bool:
-        return True
-
-    @property
-    def is_active(self) -> bool:
-        return self.active
-
-    @property
-    def is_anonymous(self) -> bool:
-        return False
-
     def get_id(self) -> str:
         return f"{RESIDENT_ID_PREFIX}{self.id}"
 
     @property
     def is_resident(self) -> bool:
-        """Tell apart a resident from a staff member in templates."""
         return True
 
     def may(self, *_roles: str) -> bool:

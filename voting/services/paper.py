@@ -12,11 +12,9 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from voting.codes import CodeFormatError, CodeTypoError, normalise_code
 from voting.db import begin_write
 from voting.models import Consultation, Question, Status, Voter
 from voting.paper_models import PaperCount, PaperMark
-from voting.pseudonyms import code_hash
 from voting.services.audit import record_event
 
 # Methods whose paper result is fully described by how often each option was marked.
@@ -55,24 +53,18 @@ def mark_paper_ballot(
     "voted_online" too: an online vote won the race.
     """
     from ballots.models import Participation
+    from ballots.services import CastRefused, find_voter_by_code
 
     begin_write(session)
     if consultation.status not in MARKING_STATUSES:
         raise PaperError("not_accepting")
     try:
-        normalised = normalise_code(code)
-    except CodeTypoError:
-        raise PaperError("code_typo") from None
-    except CodeFormatError:
-        raise PaperError("code_format") from None
-    voter_id = session.exec(
-        select(Voter.id).where(
-            Voter.consultation_id == consultation.id,
-            Voter.code_hash == code_hash(pseudonym_key, normalised),
-        )
-    ).first()
-    if voter_id is None:
-        raise PaperError("unknown_code")
+        # The same lookup and refusals (typo, format, unknown) as a vote online.
+        voter_id = find_voter_by_code(
+            session=session, consultation_id=consultation.id, code=code, pseudonym_key=pseudonym_key
+        ).id
+    except CastRefused as refused:
+        raise PaperError(refused.reason) from None
     if session.get(PaperMark, (consultation.id, voter_id)) is not None:
         raise PaperError("already_on_paper")
     if session.get(Participation, (consultation.id, voter_id)) is not None:
