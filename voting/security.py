@@ -1,10 +1,14 @@
 """Security headers on every response and session cookies that follow the scheme."""
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, request, session
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
+
+from voting.errors import render_error
 
 # Only files from this site: no inline script or style, no plugins, no foreign forms.
 CONTENT_SECURITY_POLICY = (
@@ -71,7 +75,22 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def refuse_nul_bytes() -> tuple[Any, int] | None:
+    """Refuse a form or query with a NUL character before any of it reaches the database.
+
+    No text of ours can contain one, and PostgreSQL cannot even compare with it.
+    """
+    fields = [*request.args.items(multi=True), *request.form.items(multi=True)]
+    if any("\x00" in name or "\x00" in value for name, value in fields):
+        return render_error(
+            400,
+            _("The entry contains a control character that is not allowed. Please type it again."),
+        )
+    return None
+
+
 def init_app(app: Flask) -> None:
-    """Install the headers and the session cookie rule (ProxyFix is create_app's)."""
+    """Install the headers, the session cookie rule and the NUL check (ProxyFix is create_app's)."""
     app.session_interface = SchemeAwareSessionInterface()
+    app.before_request(refuse_nul_bytes)
     app.after_request(add_security_headers)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, csrf_token
 from tests.sitemap import Site, form_cases, log_in, page_visits, populate, routes, url
 
 
@@ -82,4 +82,19 @@ def test_over_https_forms_work_without_a_referer(client, auth):
     token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
     data = {"csrf_token": token, "username": "redaktion", "password": PASSWORD}
     response = client.post("/staff/login", data=data, base_url=https)
+    assert response.status_code == 302
+
+
+def test_a_nul_character_in_a_form_is_refused_in_the_visitors_language(client, auth):
+    # PostgreSQL cannot even compare text with NUL; the answer must be a 400, never a 500.
+    auth.create()
+    data = {"csrf_token": csrf_token(client, "/staff/login"), "password": PASSWORD}
+    for username in ("\x00", "redak\x00tion"):
+        response = client.post("/staff/login", data={**data, "username": username})
+        assert response.status_code == 400
+        assert "Steuerzeichen" in response.get_data(as_text=True)
+    response = client.get("/consultations", query_string={"q\x00": "x"})
+    assert response.status_code == 400
+    # Nothing was locked or spent: the same form logs in.
+    response = client.post("/staff/login", data={**data, "username": "redaktion"})
     assert response.status_code == 302
