@@ -3,6 +3,7 @@
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
@@ -11,7 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ballots.content import METHOD_SHAPES
-from voting.models import Consultation, Question
+from ballots.definition import BallotDefinition, QuestionDefinition
 
 YES_NO_LABELS = {"yes": _l("Yes"), "no": _l("No"), "abstain": _l("Abstain")}
 
@@ -113,13 +114,24 @@ class BallotForm(FlaskForm):
         return {field.name[2:]: field.data or None for field in self.question_fields()}
 
 
-def option_label(question: Question, key: str, label: str) -> str:
+def option_label(question: QuestionDefinition, key: str, label: str) -> str:
     """Return an option's label; yes/no/abstain in the visitor's language."""
     return str(YES_NO_LABELS[key]) if question.method == "yes_no" else label
 
 
-def ballot_form_class(consultation: Consultation) -> type[BallotForm]:
-    """Return a form class with one field per question of ``consultation``."""
+def ballot_form_class(consultation: BallotDefinition) -> type[BallotForm]:
+    """Return a form class with one field per question of ``consultation``.
+
+    Built once per process and language: labels are translated when it is built.
+    """
+    key = ("ballot_form", str(get_locale()))
+    form_class = consultation.derived.get(key)
+    if form_class is None:
+        form_class = consultation.derived[key] = _build_form_class(consultation)
+    return form_class
+
+
+def _build_form_class(consultation: BallotDefinition) -> type[BallotForm]:
     fields: dict[str, Field] = {}
     for question in consultation.questions:
         choices = [

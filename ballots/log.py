@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -31,66 +31,98 @@ class Appended:
     root_hash: bytes
 
 
-def _frontier(state: LogState) -> list[bytes]:
-    return [bytes.fromhex(h) for h in state.frontier.split(",") if h]
-
-
 LOCK_KEY = "buergervotum.log_lock"
 
+_heads = LogState.__table__
+_LOCK_HEAD = (
+    select(_heads.c.tree_size, _heads.c.frontier)
+    .where(_heads.c.consultation_id == bindparam("cid"))
+    .with_for_update()
+)
+_ADVANCE_HEAD = (
+    update(_heads)
+    .where(_heads.c.consultation_id == bindparam("cid"))
+    .values(
+        tree_size=bindparam("new_size"),
+        frontier=bindparam("new_frontier"),
+        root_hash=bindparam("new_root"),
+    )
+)
+_INSERT_TREE_HEAD = insert(TreeHead.__table__)
 
-def _locked_state(session: Session, consultation_id: int) -> LogState:
+
+@dataclass
+class _Head:
+    """The locked head of a log, as this transaction has it."""
+
+    tree_size: int
+    frontier: list[bytes]
+
+
+def _new_head_insert(dialect: str) -> Any:
+    insert_ = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    # Two first voters may race to create the head: one insert wins, both then lock it.
+    return insert_(_heads).on_conflict_do_nothing()
+
+
+def _locked_head(session: Session, consultation_id: int) -> _Head:
     """Return the log's head, locked for this transaction; create it on the first append."""
     transaction = session.get_transaction()
     held = session.info.get(LOCK_KEY)
     if held and held[0] is transaction and held[1] == consultation_id:
         return held[2]  # locked already in this very transaction
-    query = select(LogState).where(LogState.consultation_id == consultation_id).with_for_update()
-    state = session.execute(query).scalar_one_or_none()
-    if state is None:
-        dialect = session.get_bind().dialect.name
-        insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-        # Two first voters may race to create the head: one insert wins, both then lock it.
-        session.execute(
-            insert(LogState)
-            .values(
-                consultation_id=consultation_id,
-                tree_size=0,
-                frontier="",
-                root_hash=merkle.EMPTY_ROOT.hex(),
-            )
-            .on_conflict_do_nothing()
+    # Plain rows on the session's connection: this runs for every cast.
+    connection = session.connection()
+    row = connection.execute(_LOCK_HEAD, {"cid": consultation_id}).first()
+    if row is None:
+        connection.execute(
+            _new_head_insert(connection.dialect.name),
+            {
+                "consultation_id": consultation_id,
+                "tree_size": 0,
+                "frontier": "",
+                "root_hash": merkle.EMPTY_ROOT.hex(),
+            },
         )
-        state = session.execute(query.execution_options(populate_existing=True)).scalar_one()
-    session.info[LOCK_KEY] = (session.get_transaction(), consultation_id, state)
-    return state
+        row = connection.execute(_LOCK_HEAD, {"cid": consultation_id}).one()
+    head = _Head(row.tree_size, [bytes.fromhex(h) for h in row.frontier.split(",") if h])
+    session.info[LOCK_KEY] = (transaction, consultation_id, head)
+    return head
 
 
-def lock_log(*, session: Session, consultation_id: int) -> LogState:
+def lock_log(*, session: Session, consultation_id: int) -> None:
     """Lock the consultation's log until the transaction ends, so appends run one at a time."""
-    return _locked_state(session, consultation_id)
+    _locked_head(session, consultation_id)
 
 
 def append_leaf(*, session: Session, consultation_id: int, leaf_hash: bytes) -> Appended:
-    """Append one leaf hash to the log in O(log n); flush, not commit."""
-    state = _locked_state(session, consultation_id)
-    frontier = merkle.append(_frontier(state), state.tree_size, leaf_hash)
+    """Append one leaf hash to the log in O(log n); written, not committed."""
+    head = _locked_head(session, consultation_id)
+    frontier = merkle.append(head.frontier, head.tree_size, leaf_hash)
     root_hash = merkle.frontier_root(frontier)
-    appended = Appended(state.tree_size, state.tree_size + 1, root_hash)
-    state.tree_size = appended.tree_size
-    state.frontier = ",".join(h.hex() for h in frontier)
-    state.root_hash = root_hash.hex()
-    session.add(state)
+    appended = Appended(head.tree_size, head.tree_size + 1, root_hash)
+    session.connection().execute(
+        _ADVANCE_HEAD,
+        {
+            "cid": consultation_id,
+            "new_size": appended.tree_size,
+            "new_frontier": ",".join(h.hex() for h in frontier),
+            "new_root": root_hash.hex(),
+        },
+    )
+    head.tree_size, head.frontier = appended.tree_size, frontier
     return appended
 
 
 def store_tree_head(*, session: Session, consultation_id: int, head: dict[str, Any]) -> None:
     """Keep a signed tree head (an issued receipt) for publication."""
-    session.add(
-        TreeHead(
-            consultation_id=consultation_id,
-            tree_size=head["tree_size"],
-            body=canonical_json(head).decode("utf-8"),
-        )
+    session.connection().execute(
+        _INSERT_TREE_HEAD,
+        {
+            "consultation_id": consultation_id,
+            "tree_size": head["tree_size"],
+            "body": canonical_json(head).decode("utf-8"),
+        },
     )
 
 

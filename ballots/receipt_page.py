@@ -7,11 +7,11 @@ from typing import Any
 from flask import current_app, render_template
 from werkzeug.wrappers import Response
 
+from ballots.definition import BallotDefinition, QuestionDefinition
 from ballots.forms import option_label
 from ballots.keys import read_signer
 from ballots.receipts import Signer
 from ballots.services import CastBallot
-from voting.models import Consultation, Question
 
 SIGNER_KEY = "buergervotum.signer"
 
@@ -27,7 +27,7 @@ def current_signer() -> Signer:
     return signer
 
 
-def recorded_answer(question: Question, answer: Any) -> list[str]:
+def recorded_answer(question: QuestionDefinition, answer: Any) -> list[str]:
     """Return the labels of what was recorded for one question; empty when left blank."""
     labels = {o.key: option_label(question, o.key, o.label) for o in question.options}
     if answer is None:
@@ -39,7 +39,7 @@ def recorded_answer(question: Question, answer: Any) -> list[str]:
     return [labels[key] for key in (answer if isinstance(answer, list) else [answer])]
 
 
-def receipt_response(consultation: Consultation, cast: CastBallot) -> Response:
+def receipt_response(consultation: BallotDefinition, cast: CastBallot) -> Response:
     """Render the receipt of a committed ballot; never cached, it is the voter's alone."""
     receipt_json = json.dumps(cast.receipt, indent=2, ensure_ascii=False)
     response = current_app.make_response(

@@ -6,19 +6,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Connection, Row, bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from ballots.canonical import canonical_json
-from ballots.content import BallotError, BallotQuestion, build_content
+from ballots.content import BallotError, build_content
+from ballots.definition import find_definition
 from ballots.log import append_leaf, lock_log, store_tree_head
 from ballots.merkle import leaf_hash
 from ballots.models import Ballot, Participation, TurnoutCounter
 from ballots.receipts import Signer, issued_hour, sign_receipt
 from voting.codes import ALPHABET, CodeFormatError, CodeTypoError, format_code, normalise_code
 from voting.db import begin_write
-from voting.models import Consultation, Voter
+from voting.models import Voter
 from voting.pseudonyms import code_hash
 
 
@@ -51,14 +52,6 @@ class CastBallot:
         return str(self.receipt["leaf_hash"])
 
 
-def ballot_questions(consultation: Consultation) -> list[BallotQuestion]:
-    """Return what a ballot of this consultation is checked against."""
-    return [
-        BallotQuestion(q.key, q.method, tuple(q.option_keys), q.params)
-        for q in consultation.questions
-    ]
-
-
 def new_tracking_code() -> str:
     """Return a random public tracking code (60 bits, e.g. ``T4KM-8ZQX-3NPA``)."""
     return format_code("".join(secrets.choice(ALPHABET) for _ in range(12)))
@@ -71,6 +64,15 @@ def ballot_entry(consultation: str, tracking_code: str, content: Mapping[str, An
     )
 
 
+_voters = Voter.__table__
+_VOTER_BY_CODE_HASH = select(_voters.c.id, _voters.c.district).where(
+    _voters.c.consultation_id == bindparam("cid"), _voters.c.code_hash == bindparam("code_hash")
+)
+_VOTER_BY_REF = select(_voters.c.id, _voters.c.district).where(
+    _voters.c.consultation_id == bindparam("cid"), _voters.c.ref == bindparam("ref")
+)
+
+
 def find_voter_by_code(
     *, session: Session, consultation_id: int, code: str, pseudonym_key: str
 ) -> Row[Any]:
@@ -81,12 +83,14 @@ def find_voter_by_code(
         raise CastRefused("code_typo") from None
     except CodeFormatError:
         raise CastRefused("code_format") from None
-    voter = session.execute(
-        select(Voter.id, Voter.district).where(
-            Voter.consultation_id == consultation_id,
-            Voter.code_hash == code_hash(pseudonym_key, normalised),
+    voter = (
+        session.connection()
+        .execute(
+            _VOTER_BY_CODE_HASH,
+            {"cid": consultation_id, "code_hash": code_hash(pseudonym_key, normalised)},
         )
-    ).first()
+        .first()
+    )
     if voter is None:
         raise CastRefused("unknown_code")
     return voter
@@ -96,11 +100,11 @@ def find_voter_by_reference(
     *, session: Session, consultation_id: int, register_ref: str
 ) -> Row[Any]:
     """Return the id and district of the voter with this register reference; else refuse."""
-    voter = session.execute(
-        select(Voter.id, Voter.district).where(
-            Voter.consultation_id == consultation_id, Voter.ref == register_ref
-        )
-    ).first()
+    voter = (
+        session.connection()
+        .execute(_VOTER_BY_REF, {"cid": consultation_id, "ref": register_ref})
+        .first()
+    )
     if voter is None:
         raise CastRefused("not_in_electorate")
     return voter
@@ -152,7 +156,7 @@ def cast_ballot(
     participation mark keeps a second ballot out even if two requests race).
     """
     begin_write(session)
-    consultation = session.get(Consultation, consultation_id)
+    consultation = find_definition(session=session, consultation_id=consultation_id)
     if consultation is None or not consultation.is_open:
         raise CastRefused("not_open")
     if register_ref is None:
@@ -165,26 +169,30 @@ def cast_ballot(
         )
     # Casts queue here, so a racing second request with this code sees the first one's mark.
     lock_log(session=session, consultation_id=consultation_id)
-    if session.get(Participation, (consultation_id, voter.id)) is not None:
+    # Plain rows on the session's connection, no ORM objects: this runs for every vote.
+    connection = session.connection()
+    mark = {"consultation_id": consultation_id, "voter_id": voter.id}
+    if connection.execute(_HAS_MARK, mark).first() is not None:
         raise CastRefused("already_voted")
     try:
-        content = build_content(ballot_questions(consultation), answers)
+        content = build_content(consultation.ballot_questions, answers)
     except BallotError as exc:
         raise CastRefused("ballot_invalid", exc) from None
 
     tracking_code = new_tracking_code()
     leaf = leaf_hash(ballot_entry(consultation.slug, tracking_code, content))
     appended = append_leaf(session=session, consultation_id=consultation_id, leaf_hash=leaf)
-    session.add(Participation(consultation_id=consultation_id, voter_id=voter.id))
-    session.add(
-        Ballot(
-            consultation_id=consultation_id,
-            tracking_code=tracking_code,
-            content=canonical_json(content).decode("utf-8"),
-            district=voter.district,
-            leaf_index=appended.leaf_index,
-            leaf_hash=leaf.hex(),
-        )
+    connection.execute(_INSERT_MARK, mark)
+    connection.execute(
+        _INSERT_BALLOT,
+        {
+            "consultation_id": consultation_id,
+            "tracking_code": tracking_code,
+            "content": canonical_json(content).decode("utf-8"),
+            "district": voter.district,
+            "leaf_index": appended.leaf_index,
+            "leaf_hash": leaf.hex(),
+        },
     )
     receipt = sign_receipt(
         {
@@ -199,14 +207,22 @@ def cast_ballot(
         signer,
     )
     store_tree_head(session=session, consultation_id=consultation_id, head=receipt)
-    _count_turnout(session, consultation_id, now)
-    session.flush()
+    _count_turnout(connection, consultation_id, now)
     return CastBallot(
         consultation=consultation.slug,
         tracking_code=tracking_code,
         content=content,
         receipt=receipt,
     )
+
+
+_marks = Participation.__table__
+_HAS_MARK = select(_marks.c.voter_id).where(
+    _marks.c.consultation_id == bindparam("consultation_id"),
+    _marks.c.voter_id == bindparam("voter_id"),
+)
+_INSERT_MARK = insert(_marks)
+_INSERT_BALLOT = insert(Ballot.__table__)
 
 
 def _turnout_upsert(dialect: str) -> Any:
@@ -225,10 +241,9 @@ def _turnout_upsert(dialect: str) -> Any:
 _TURNOUT_UPSERTS = {dialect: _turnout_upsert(dialect) for dialect in ("postgresql", "sqlite")}
 
 
-def _count_turnout(session: Session, consultation_id: int, now: datetime) -> None:
+def _count_turnout(connection: Connection, consultation_id: int, now: datetime) -> None:
     """Add one to this hour's turnout counter, creating it if needed."""
     hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-    connection = session.connection()
     dialect = connection.dialect.name
     statement = (
         _TURNOUT_UPSERTS[dialect] if dialect in _TURNOUT_UPSERTS else _turnout_upsert(dialect)

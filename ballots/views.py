@@ -15,14 +15,14 @@ from ballots.checking import (
     receipt_for_tracking_code,
 )
 from ballots.content import BallotError
+from ballots.definition import BallotDefinition, find_definition
 from ballots.forms import ballot_form_class
 from ballots.keys import public_key_list
 from ballots.limits import guard_code_guesses, mark_code_refused
 from ballots.receipt_page import current_signer, receipt_response, recorded_answer
 from ballots.services import CastRefused, cast_ballot
 from voting.db import get_session
-from voting.models import Consultation, Status
-from voting.services.consultations import find_consultation
+from voting.models import Status
 
 bp = Blueprint("ballots", __name__)
 
@@ -57,8 +57,8 @@ def _refusal(reason: str, error: BallotError | None) -> tuple[str, int]:
     return messages.get(error.problem, _("Please choose only among the options shown.")), 400
 
 
-def _consultation_or_404(slug: str) -> Consultation:
-    consultation = find_consultation(session=get_session(), slug=slug)
+def _consultation_or_404(slug: str) -> BallotDefinition:
+    consultation = find_definition(session=get_session(), slug=slug)
     if consultation is None or consultation.status == Status.DRAFT:
         abort(404)
     return consultation
@@ -139,10 +139,9 @@ def verify() -> tuple[str, int] | str:
             "compare it with the receipt you downloaded after voting."
         )
         return render_template("ballots/verify.html", check=None, error=error), 400
-    questions = check.consultation.questions
-    recorded = (
-        [(q, recorded_answer(q, check.content.get(q.key))) for q in questions]
-        if check.content is not None
-        else []
-    )
+    recorded = []
+    if check.content is not None:
+        definition = find_definition(session=session, consultation_id=check.consultation.id)
+        assert definition is not None  # the receipt was checked against this consultation
+        recorded = [(q, recorded_answer(q, check.content.get(q.key))) for q in definition.questions]
     return render_template("ballots/verify.html", check=check, recorded=recorded, error=None)

@@ -26,6 +26,7 @@ from voting.labels import (
     ROLE_LABELS,
     STATUS_LABELS,
 )
+from voting.template_i18n import translation_functions
 
 ROOT = Path(__file__).resolve().parent.parent
 # Settings that are always strings, read verbatim so a numeric-looking secret stays text.
@@ -152,6 +153,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             "role_labels": ROLE_LABELS,
             "job_kinds": JOB_KINDS,
             "job_phases": JOB_PHASES,
+            **translation_functions(),
         }
 
     return app

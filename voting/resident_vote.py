@@ -7,18 +7,18 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
+from ballots.definition import BallotDefinition, find_definition
 from ballots.forms import BallotForm, ballot_form_class
 from ballots.receipt_page import current_signer, receipt_response
 from ballots.services import CastRefused, cast_resident_ballot
 from voting.db import get_session
-from voting.models import Consultation, Status
+from voting.models import Status
 from voting.resident_auth import current_resident, resident_required
-from voting.services.consultations import find_consultation
 
 bp = Blueprint("resident_vote", __name__)
 
 
-def _form_class(consultation: Consultation) -> type[BallotForm]:
+def _form_class(consultation: BallotDefinition) -> type[BallotForm]:
     """Return the consultation's ballot form without the polling-code field."""
     return type("ResidentBallotForm", (ballot_form_class(consultation),), {"code": None})
 
@@ -41,7 +41,7 @@ def _refusal(refused: CastRefused) -> tuple[str, int]:
 def vote(slug: str) -> Response | tuple[str, int] | str:
     """Show the ballot to a verified resident; on submit, cast it and hand out the receipt."""
     session = get_session()
-    consultation = find_consultation(session=session, slug=slug)
+    consultation = find_definition(session=session, slug=slug)
     if consultation is None or consultation.status == Status.DRAFT:
         abort(404)
     resident = current_resident()

@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import Session, select
 from werkzeug.datastructures import MultiDict
 
+from ballots.definition import find_definition
 from ballots.forms import ballot_form_class
 from ballots.models import Ballot
 from ballots.services import cast_ballot
@@ -145,10 +146,10 @@ def test_the_receipt_page_repeats_grades_and_ranks_as_recorded(client, session):
 
 def test_grades_are_entered_as_a_grade_per_option(app, session):
     opened = make_open_consultation(session, voters=1, questions=QUESTIONS)
-    consultation = session.get(Consultation, opened.id)
-    form_class = ballot_form_class(consultation)
+    consultation = find_definition(session=session, consultation_id=opened.id)
     data = MultiDict([("q_mj", "rad:3"), ("q_mj", "bus:0"), ("q_mj", "")])
     with app.test_request_context(method="POST", data=data):
+        form_class = ballot_form_class(consultation)
         form = form_class(meta={"csrf": False})
         assert form.q_mj.data == {"rad": 3, "bus": 0}
         assert ">Sehr gut<" in str(next(iter(form.q_mj))())

@@ -1,0 +1,160 @@
+"""What a ballot shows and is checked against, read from memory on the cast path.
+
+From "scheduled" on, a consultation's title, questions and options never change
+(voting.services.editor refuses it), so each process reads them once, as plain
+frozen objects, and asks the database per request only for what still moves: the
+status and the voting period. Drafts are never kept; they are not voted on.
+"""
+
+import dataclasses
+import weakref
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from threading import Lock
+from typing import Any
+
+from sqlalchemy import Engine, bindparam, select
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session
+
+from ballots.content import BallotQuestion
+from voting.models import Consultation, Question, Status, utcnow
+
+MAX_DEFINITIONS = 64
+
+
+@dataclass(frozen=True)
+class OptionDefinition:
+    """One option of a question, as the ballot lists it."""
+
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class QuestionDefinition:
+    """One question with its options in ballot order."""
+
+    key: str
+    text: str
+    method: str
+    params: Mapping[str, Any]
+    options: tuple[OptionDefinition, ...]
+
+    @property
+    def option_keys(self) -> list[str]:
+        """Return the option keys in ballot order."""
+        return [option.key for option in self.options]
+
+
+@dataclass(frozen=True)
+class BallotDefinition:
+    """An announced consultation as the ballot and the receipt page need it.
+
+    ``status``, ``opens_at`` and ``closes_at`` are read afresh for every request;
+    the rest is the same for every request of a process.
+    """
+
+    id: int
+    slug: str
+    title: str
+    created_at: datetime
+    questions: tuple[QuestionDefinition, ...]
+    status: str
+    opens_at: datetime
+    closes_at: datetime
+    # What casting checks a ballot against, built once with the rest.
+    ballot_questions: tuple[BallotQuestion, ...] = field(repr=False)
+    # Per-process things built from the definition, e.g. form classes by language; shared by
+    # every copy of the definition, so whatever is kept here is built once.
+    derived: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def is_open(self) -> bool:
+        """Tell whether ballots are accepted now."""
+        return self.status == Status.OPEN and self.opens_at <= utcnow() < self.closes_at
+
+
+def definition_of(consultation: Consultation) -> BallotDefinition:
+    """Return the definition of a consultation loaded with its questions and options."""
+    assert consultation.id is not None
+    questions = tuple(
+        QuestionDefinition(
+            key=q.key,
+            text=q.text,
+            method=q.method,
+            params=dict(q.params),
+            options=tuple(OptionDefinition(o.key, o.label) for o in q.options),
+        )
+        for q in consultation.questions
+    )
+    return BallotDefinition(
+        id=consultation.id,
+        slug=consultation.slug,
+        title=consultation.title,
+        created_at=consultation.created_at,
+        questions=questions,
+        status=consultation.status,
+        opens_at=consultation.opens_at,
+        closes_at=consultation.closes_at,
+        ballot_questions=tuple(
+            BallotQuestion(q.key, q.method, tuple(q.option_keys), q.params) for q in questions
+        ),
+    )
+
+
+_state_columns = (
+    Consultation.id,
+    Consultation.created_at,
+    Consultation.status,
+    Consultation.opens_at,
+    Consultation.closes_at,
+)
+_STATE_BY_SLUG = select(*_state_columns).where(Consultation.slug == bindparam("slug"))
+_STATE_BY_ID = select(*_state_columns).where(Consultation.id == bindparam("id"))
+
+# Per engine, so a test's fresh database never sees another's consultations; keyed by id and
+# creation time, so an id SQLite hands out again after a deletion is never mistaken.
+_kept: "weakref.WeakKeyDictionary[Engine, OrderedDict[tuple[int, datetime], BallotDefinition]]"
+_kept = weakref.WeakKeyDictionary()
+_lock = Lock()
+
+
+def find_definition(
+    *, session: Session, slug: str | None = None, consultation_id: int | None = None
+) -> BallotDefinition | None:
+    """Return the ballot definition of the consultation with this slug or id, if any.
+
+    One small query per call; the questions come from memory once the consultation is
+    announced.
+    """
+    if slug is not None:
+        row = session.connection().execute(_STATE_BY_SLUG, {"slug": slug}).first()
+    else:
+        row = session.connection().execute(_STATE_BY_ID, {"id": consultation_id}).first()
+    if row is None:
+        return None
+    consultation_id, created_at, status, opens_at, closes_at = row
+    engine = session.get_bind()
+    key = (consultation_id, created_at)
+    with _lock:
+        kept = _kept.setdefault(engine, OrderedDict())  # type: ignore[arg-type]
+        cached = kept.get(key)
+        if cached is not None:
+            kept.move_to_end(key)
+    if cached is None:
+        loaded = session.execute(
+            select(Consultation)
+            .where(Consultation.id == consultation_id)
+            .options(selectinload(Consultation.questions).selectinload(Question.options))
+        ).scalar_one()
+        cached = definition_of(loaded)
+        if status == Status.DRAFT:
+            return cached  # a draft can still change: read it afresh every time
+        with _lock:
+            kept[key] = cached
+            while len(kept) > MAX_DEFINITIONS:
+                kept.popitem(last=False)
+    return dataclasses.replace(cached, status=status, opens_at=opens_at, closes_at=closes_at)
