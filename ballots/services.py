@@ -12,8 +12,8 @@ from sqlmodel import Session
 
 from ballots.canonical import canonical_json
 from ballots.content import BallotError, build_content
-from ballots.definition import find_definition
-from ballots.log import append_leaf, lock_log, store_tree_head
+from ballots.definition import BallotDefinition, find_definition
+from ballots.log import append_leaf, store_tree_head
 from ballots.merkle import leaf_hash
 from ballots.models import Ballot, Participation, TurnoutCounter
 from ballots.receipts import Signer, issued_hour, sign_receipt
@@ -110,6 +110,156 @@ def find_voter_by_reference(
     return voter
 
 
+@dataclass(frozen=True)
+class PreparedBallot:
+    """A checked ballot and its log entry, computed before any other ballot needs waiting for."""
+
+    consultation: BallotDefinition
+    voter_id: int
+    district: str
+    tracking_code: str
+    content: dict[str, Any]
+    leaf_hash: bytes
+
+
+def prepare_ballot(
+    *,
+    session: Session,
+    consultation: BallotDefinition,
+    code: str,
+    answers: Mapping[str, Any],
+    pseudonym_key: str,
+    register_ref: str | None = None,
+) -> PreparedBallot:
+    """Find the voter, check the answers and compute the ballot's leaf; only reads.
+
+    The voter is the holder of ``code`` or, where ``register_ref`` is given, the
+    verified resident with that register reference. Everything here is independent
+    of other ballots, so it runs before the write transaction and casts queue only
+    for what must be serial (record_ballot).
+    """
+    if not consultation.is_open:
+        raise CastRefused("not_open")
+    if register_ref is None:
+        voter = find_voter_by_code(
+            session=session,
+            consultation_id=consultation.id,
+            code=code,
+            pseudonym_key=pseudonym_key,
+        )
+    else:
+        voter = find_voter_by_reference(
+            session=session, consultation_id=consultation.id, register_ref=register_ref
+        )
+    mark = {"consultation_id": consultation.id, "voter_id": voter.id}
+    # Answered early here; record_ballot's insert is what keeps a racing second ballot out.
+    if session.connection().execute(_HAS_MARK, mark).first() is not None:
+        raise CastRefused("already_voted")
+    try:
+        content = build_content(consultation.ballot_questions, answers)
+    except BallotError as exc:
+        raise CastRefused("ballot_invalid", exc) from None
+    tracking_code = new_tracking_code()
+    return PreparedBallot(
+        consultation=consultation,
+        voter_id=voter.id,
+        district=voter.district,
+        tracking_code=tracking_code,
+        content=content,
+        leaf_hash=leaf_hash(ballot_entry(consultation.slug, tracking_code, content)),
+    )
+
+
+def record_ballot(
+    *, session: Session, ballot: PreparedBallot, signer: Signer, now: datetime
+) -> CastBallot:
+    """Mark the voter, store the ballot unlinked, append it to the log and sign the receipt.
+
+    Writes in the session's write transaction, begun here if none is open; does not
+    commit: the caller commits and hands out the receipt only then.
+    """
+    begin_write(session)
+    consultation_id = ballot.consultation.id
+    # Read again inside the write transaction: voting may have closed since.
+    consultation = find_definition(session=session, consultation_id=consultation_id)
+    if consultation is None or not consultation.is_open:
+        raise CastRefused("not_open")
+    # Plain rows on the session's connection, no ORM objects: this runs for every vote.
+    connection = session.connection()
+    # The mark is unique: a racing second ballot with this code waits here until the
+    # first commits, then inserts nothing.
+    mark = {"consultation_id": consultation_id, "voter_id": ballot.voter_id}
+    inserted = connection.execute(_for_dialect(_INSERT_MARK_IF_NEW, connection), mark).first()
+    if inserted is None:
+        raise CastRefused("already_voted")
+    # From here until the commit, casts of this consultation queue behind this one.
+    appended = append_leaf(
+        session=session, consultation_id=consultation_id, leaf_hash=ballot.leaf_hash
+    )
+    connection.execute(
+        _INSERT_BALLOT,
+        {
+            "consultation_id": consultation_id,
+            "tracking_code": ballot.tracking_code,
+            "content": canonical_json(ballot.content).decode("utf-8"),
+            "district": ballot.district,
+            "leaf_index": appended.leaf_index,
+            "leaf_hash": ballot.leaf_hash.hex(),
+        },
+    )
+    receipt = sign_receipt(
+        {
+            "consultation": consultation.slug,
+            "tracking_code": ballot.tracking_code,
+            "leaf_index": appended.leaf_index,
+            "leaf_hash": ballot.leaf_hash.hex(),
+            "tree_size": appended.tree_size,
+            "root_hash": appended.root_hash.hex(),
+            "issued_at": issued_hour(now),
+        },
+        signer,
+    )
+    store_tree_head(session=session, consultation_id=consultation_id, head=receipt)
+    _count_turnout(connection, consultation_id, now)
+    return CastBallot(
+        consultation=consultation.slug,
+        tracking_code=ballot.tracking_code,
+        content=ballot.content,
+        receipt=receipt,
+    )
+
+
+def cast_ballot(
+    *,
+    session: Session,
+    consultation_id: int,
+    code: str,
+    answers: Mapping[str, Any],
+    pseudonym_key: str,
+    signer: Signer,
+    now: datetime,
+    register_ref: str | None = None,
+) -> CastBallot:
+    """Prepare and record a ballot in one write transaction (see prepare_ballot, record_ballot).
+
+    Does not commit: the caller commits and hands out the receipt only then, and must
+    treat an IntegrityError as "already voted".
+    """
+    begin_write(session)
+    consultation = find_definition(session=session, consultation_id=consultation_id)
+    if consultation is None:
+        raise CastRefused("not_open")
+    ballot = prepare_ballot(
+        session=session,
+        consultation=consultation,
+        code=code,
+        answers=answers,
+        pseudonym_key=pseudonym_key,
+        register_ref=register_ref,
+    )
+    return record_ballot(session=session, ballot=ballot, signer=signer, now=now)
+
+
 def cast_resident_ballot(
     *,
     session: Session,
@@ -135,117 +285,42 @@ def cast_resident_ballot(
     )
 
 
-def cast_ballot(
-    *,
-    session: Session,
-    consultation_id: int,
-    code: str,
-    answers: Mapping[str, Any],
-    pseudonym_key: str,
-    signer: Signer,
-    now: datetime,
-    register_ref: str | None = None,
-) -> CastBallot:
-    """Mark the voter, store the ballot unlinked, append it to the log and sign the receipt.
-
-    The voter is the holder of ``code`` or, where ``register_ref`` is given, the
-    verified resident with that register reference (see cast_resident_ballot).
-
-    Flushes, does not commit: the caller commits and hands out the receipt only
-    then, and must treat an IntegrityError as "already voted" (the unique
-    participation mark keeps a second ballot out even if two requests race).
-    """
-    begin_write(session)
-    consultation = find_definition(session=session, consultation_id=consultation_id)
-    if consultation is None or not consultation.is_open:
-        raise CastRefused("not_open")
-    if register_ref is None:
-        voter = find_voter_by_code(
-            session=session, consultation_id=consultation_id, code=code, pseudonym_key=pseudonym_key
-        )
-    else:
-        voter = find_voter_by_reference(
-            session=session, consultation_id=consultation_id, register_ref=register_ref
-        )
-    # Casts queue here, so a racing second request with this code sees the first one's mark.
-    lock_log(session=session, consultation_id=consultation_id)
-    # Plain rows on the session's connection, no ORM objects: this runs for every vote.
-    connection = session.connection()
-    mark = {"consultation_id": consultation_id, "voter_id": voter.id}
-    if connection.execute(_HAS_MARK, mark).first() is not None:
-        raise CastRefused("already_voted")
-    try:
-        content = build_content(consultation.ballot_questions, answers)
-    except BallotError as exc:
-        raise CastRefused("ballot_invalid", exc) from None
-
-    tracking_code = new_tracking_code()
-    leaf = leaf_hash(ballot_entry(consultation.slug, tracking_code, content))
-    appended = append_leaf(session=session, consultation_id=consultation_id, leaf_hash=leaf)
-    connection.execute(_INSERT_MARK, mark)
-    connection.execute(
-        _INSERT_BALLOT,
-        {
-            "consultation_id": consultation_id,
-            "tracking_code": tracking_code,
-            "content": canonical_json(content).decode("utf-8"),
-            "district": voter.district,
-            "leaf_index": appended.leaf_index,
-            "leaf_hash": leaf.hex(),
-        },
-    )
-    receipt = sign_receipt(
-        {
-            "consultation": consultation.slug,
-            "tracking_code": tracking_code,
-            "leaf_index": appended.leaf_index,
-            "leaf_hash": leaf.hex(),
-            "tree_size": appended.tree_size,
-            "root_hash": appended.root_hash.hex(),
-            "issued_at": issued_hour(now),
-        },
-        signer,
-    )
-    store_tree_head(session=session, consultation_id=consultation_id, head=receipt)
-    _count_turnout(connection, consultation_id, now)
-    return CastBallot(
-        consultation=consultation.slug,
-        tracking_code=tracking_code,
-        content=content,
-        receipt=receipt,
-    )
-
-
+# The statements of every cast, built once and run on the Core connection: building them
+# anew, or the ORM's unit of work, costs several times what running them does.
 _marks = Participation.__table__
+_counters = TurnoutCounter.__table__
 _HAS_MARK = select(_marks.c.voter_id).where(
     _marks.c.consultation_id == bindparam("consultation_id"),
     _marks.c.voter_id == bindparam("voter_id"),
 )
-_INSERT_MARK = insert(_marks)
 _INSERT_BALLOT = insert(Ballot.__table__)
-
-
-def _turnout_upsert(dialect: str) -> Any:
-    """Return the statement that adds one to an hour's turnout counter, creating it if needed."""
-    upsert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
-    if upsert is None:
-        raise RuntimeError(f"turnout counters need PostgreSQL or SQLite, not {dialect}")
-    table = TurnoutCounter.__table__
-    return upsert(table).on_conflict_do_update(
-        index_elements=["consultation_id", "hour"], set_={"ballots": table.c.ballots + 1}
+_DIALECT_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+# Per dialect: both have INSERT … ON CONFLICT, each with its own SQLAlchemy construct.
+# RETURNING says whether a row went in; the driver's row count is not reliable for that.
+_INSERT_MARK_IF_NEW = {
+    dialect: insert_(_marks).on_conflict_do_nothing().returning(_marks.c.voter_id)
+    for dialect, insert_ in _DIALECT_INSERTS.items()
+}
+_COUNT_TURNOUT = {
+    dialect: insert_(_counters).on_conflict_do_update(
+        index_elements=["consultation_id", "hour"], set_={"ballots": _counters.c.ballots + 1}
     )
+    for dialect, insert_ in _DIALECT_INSERTS.items()
+}
 
 
-# Built once per dialect and run on the Core connection: the ORM's bulk-insert path and a
-# new statement per cast cost seven times as much as the upsert itself.
-_TURNOUT_UPSERTS = {dialect: _turnout_upsert(dialect) for dialect in ("postgresql", "sqlite")}
+def _for_dialect(statements: Mapping[str, Any], connection: Connection) -> Any:
+    """Return the statement for the connection's database."""
+    dialect = connection.dialect.name
+    if dialect not in statements:
+        raise RuntimeError(f"casting needs PostgreSQL or SQLite, not {dialect}")
+    return statements[dialect]
 
 
 def _count_turnout(connection: Connection, consultation_id: int, now: datetime) -> None:
     """Add one to this hour's turnout counter, creating it if needed."""
     hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-    dialect = connection.dialect.name
-    statement = (
-        _TURNOUT_UPSERTS[dialect] if dialect in _TURNOUT_UPSERTS else _turnout_upsert(dialect)
+    connection.execute(
+        _for_dialect(_COUNT_TURNOUT, connection),
+        {"consultation_id": consultation_id, "hour": hour, "ballots": 1},
     )
-    connection.execute(statement, {"consultation_id": consultation_id, "hour": hour, "ballots": 1})

@@ -20,7 +20,7 @@ from ballots.forms import ballot_form_class
 from ballots.keys import public_key_list
 from ballots.limits import guard_code_guesses, mark_code_refused
 from ballots.receipt_page import current_signer, receipt_response, recorded_answer
-from ballots.services import CastRefused, cast_ballot
+from ballots.services import CastRefused, prepare_ballot, record_ballot
 from voting.db import get_session
 from voting.models import Status
 
@@ -68,7 +68,8 @@ def _consultation_or_404(slug: str) -> BallotDefinition:
 @guard_code_guesses
 def vote(slug: str) -> Response | tuple[str, int] | str:
     """Show the ballot; on submit, cast it and hand out the signed receipt."""
-    session = get_session()
+    # Reads first; the cast then holds a write transaction for its writes alone.
+    session = get_session(writer=False)
     consultation = _consultation_or_404(slug)
     form = ballot_form_class(consultation)()
     if not form.is_submitted():
@@ -80,14 +81,18 @@ def vote(slug: str) -> Response | tuple[str, int] | str:
         return render_template("ballots/vote.html", consultation=consultation, form=form), 400
 
     try:
-        cast = cast_ballot(
+        ballot = prepare_ballot(
             session=session,
-            consultation_id=consultation.id,
+            consultation=consultation,
             code=form.code.data,
             answers=form.answers(),
             pseudonym_key=current_app.config["PSEUDONYM_KEY"],
-            signer=current_signer(),
-            now=datetime.now(UTC),
+        )
+        # Only read so far: end that, so that SQLite's write lock, taken when the write
+        # transaction begins, is held for the writes and no longer.
+        session.commit()
+        cast = record_ballot(
+            session=session, ballot=ballot, signer=current_signer(), now=datetime.now(UTC)
         )
         session.commit()
     except CastRefused as refused:

@@ -53,14 +53,18 @@ def get_engine() -> Engine:
     return current_app.extensions[EXTENSION_KEY]
 
 
-def get_session() -> Session:
+def get_session(*, writer: bool | None = None) -> Session:
     """Return the request's session, opening it on first use.
 
-    A request that may write (anything but GET and HEAD) starts as a writer.
+    A request that may write (anything but GET and HEAD) starts as a writer, unless the
+    first call says ``writer=False``: a view that reads first and then begins its own short
+    write transaction (see ballots.views.vote).
     """
     if "db_session" not in g:
         g.db_session = Session(get_engine(), expire_on_commit=False)
-        if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"):
+        if writer is None:
+            writer = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+        if writer:
             begin_write(g.db_session)
     return g.db_session
 
