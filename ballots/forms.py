@@ -97,6 +97,11 @@ class PerOptionField(Field):
 class BallotForm(FlaskForm):
     """The polling code; question fields are added per consultation."""
 
+    class Meta:
+        # CSRFProtect checks the token of every POST already; checking it twice costs a
+        # signature check per vote.
+        csrf = False
+
     code = StringField(
         _l("Polling code from your letter"),
         validators=[

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from ballots import merkle
 from ballots.canonical import canonical_json
 from ballots.models import Ballot, LogState, TreeHead
+from voting.db import DriverStatement
 
 
 class ProofError(ValueError):
@@ -34,12 +35,13 @@ class Appended:
 LOCK_KEY = "buergervotum.log_lock"
 
 _heads = LogState.__table__
-_LOCK_HEAD = (
+# Run on the driver's cursor: every cast locks, advances and signs the head.
+_LOCK_HEAD = DriverStatement(
     select(_heads.c.tree_size, _heads.c.frontier)
     .where(_heads.c.consultation_id == bindparam("cid"))
     .with_for_update()
 )
-_ADVANCE_HEAD = (
+_ADVANCE_HEAD = DriverStatement(
     update(_heads)
     .where(_heads.c.consultation_id == bindparam("cid"))
     .values(
@@ -48,7 +50,7 @@ _ADVANCE_HEAD = (
         root_hash=bindparam("new_root"),
     )
 )
-_INSERT_TREE_HEAD = insert(TreeHead.__table__)
+_INSERT_TREE_HEAD = DriverStatement(insert(TreeHead.__table__))
 
 
 @dataclass
@@ -73,7 +75,7 @@ def _locked_head(session: Session, consultation_id: int) -> _Head:
         return held[2]  # locked already in this very transaction
     # Plain rows on the session's connection: this runs for every cast.
     connection = session.connection()
-    row = connection.execute(_LOCK_HEAD, {"cid": consultation_id}).first()
+    row = _LOCK_HEAD.execute(connection, {"cid": consultation_id}).fetchone()
     if row is None:
         connection.execute(
             _new_head_insert(connection.dialect.name),
@@ -84,8 +86,9 @@ def _locked_head(session: Session, consultation_id: int) -> _Head:
                 "root_hash": merkle.EMPTY_ROOT.hex(),
             },
         )
-        row = connection.execute(_LOCK_HEAD, {"cid": consultation_id}).one()
-    head = _Head(row.tree_size, [bytes.fromhex(h) for h in row.frontier.split(",") if h])
+        row = _LOCK_HEAD.execute(connection, {"cid": consultation_id}).fetchone()
+    tree_size, frontier = row
+    head = _Head(tree_size, [bytes.fromhex(h) for h in frontier.split(",") if h])
     session.info[LOCK_KEY] = (transaction, consultation_id, head)
     return head
 
@@ -101,8 +104,8 @@ def append_leaf(*, session: Session, consultation_id: int, leaf_hash: bytes) -> 
     frontier = merkle.append(head.frontier, head.tree_size, leaf_hash)
     root_hash = merkle.frontier_root(frontier)
     appended = Appended(head.tree_size, head.tree_size + 1, root_hash)
-    session.connection().execute(
-        _ADVANCE_HEAD,
+    _ADVANCE_HEAD.execute(
+        session.connection(),
         {
             "cid": consultation_id,
             "new_size": appended.tree_size,
@@ -116,8 +119,8 @@ def append_leaf(*, session: Session, consultation_id: int, leaf_hash: bytes) -> 
 
 def store_tree_head(*, session: Session, consultation_id: int, head: dict[str, Any]) -> None:
     """Keep a signed tree head (an issued receipt) for publication."""
-    session.connection().execute(
-        _INSERT_TREE_HEAD,
+    _INSERT_TREE_HEAD.execute(
+        session.connection(),
         {
             "consultation_id": consultation_id,
             "tree_size": head["tree_size"],

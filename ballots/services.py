@@ -4,9 +4,9 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Row, bindparam, insert, select
+from sqlalchemy import Connection, bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -18,7 +18,7 @@ from ballots.merkle import leaf_hash
 from ballots.models import Ballot, Participation, TurnoutCounter
 from ballots.receipts import Signer, issued_hour, sign_receipt
 from voting.codes import ALPHABET, CodeFormatError, CodeTypoError, format_code, normalise_code
-from voting.db import begin_write
+from voting.db import DriverStatement, begin_write
 from voting.models import Voter
 from voting.pseudonyms import code_hash
 
@@ -64,50 +64,56 @@ def ballot_entry(consultation: str, tracking_code: str, content: Mapping[str, An
     )
 
 
+class VoterRef(NamedTuple):
+    """Who may cast a ballot: the voter's id, and the district the ballot is counted in."""
+
+    id: int
+    district: str
+
+
 _voters = Voter.__table__
-_VOTER_BY_CODE_HASH = select(_voters.c.id, _voters.c.district).where(
-    _voters.c.consultation_id == bindparam("cid"), _voters.c.code_hash == bindparam("code_hash")
+_VOTER_BY_CODE_HASH = DriverStatement(
+    select(_voters.c.id, _voters.c.district).where(
+        _voters.c.consultation_id == bindparam("cid"),
+        _voters.c.code_hash == bindparam("code_hash"),
+    )
 )
-_VOTER_BY_REF = select(_voters.c.id, _voters.c.district).where(
-    _voters.c.consultation_id == bindparam("cid"), _voters.c.ref == bindparam("ref")
+_VOTER_BY_REF = DriverStatement(
+    select(_voters.c.id, _voters.c.district).where(
+        _voters.c.consultation_id == bindparam("cid"), _voters.c.ref == bindparam("ref")
+    )
 )
 
 
 def find_voter_by_code(
     *, session: Session, consultation_id: int, code: str, pseudonym_key: str
-) -> Row[Any]:
-    """Return the id and district of the voter holding this polling code; else refuse."""
+) -> VoterRef:
+    """Return the voter holding this polling code; else refuse."""
     try:
         normalised = normalise_code(code)
     except CodeTypoError:
         raise CastRefused("code_typo") from None
     except CodeFormatError:
         raise CastRefused("code_format") from None
-    voter = (
-        session.connection()
-        .execute(
-            _VOTER_BY_CODE_HASH,
-            {"cid": consultation_id, "code_hash": code_hash(pseudonym_key, normalised)},
-        )
-        .first()
-    )
+    voter = _VOTER_BY_CODE_HASH.execute(
+        session.connection(),
+        {"cid": consultation_id, "code_hash": code_hash(pseudonym_key, normalised)},
+    ).fetchone()
     if voter is None:
         raise CastRefused("unknown_code")
-    return voter
+    return VoterRef(*voter)
 
 
 def find_voter_by_reference(
     *, session: Session, consultation_id: int, register_ref: str
-) -> Row[Any]:
-    """Return the id and district of the voter with this register reference; else refuse."""
-    voter = (
-        session.connection()
-        .execute(_VOTER_BY_REF, {"cid": consultation_id, "ref": register_ref})
-        .first()
-    )
+) -> VoterRef:
+    """Return the voter with this register reference; else refuse."""
+    voter = _VOTER_BY_REF.execute(
+        session.connection(), {"cid": consultation_id, "ref": register_ref}
+    ).fetchone()
     if voter is None:
         raise CastRefused("not_in_electorate")
-    return voter
+    return VoterRef(*voter)
 
 
 @dataclass(frozen=True)
@@ -153,7 +159,7 @@ def prepare_ballot(
         )
     mark = {"consultation_id": consultation.id, "voter_id": voter.id}
     # Answered early here; record_ballot's insert is what keeps a racing second ballot out.
-    if session.connection().execute(_HAS_MARK, mark).first() is not None:
+    if _HAS_MARK.execute(session.connection(), mark).fetchone() is not None:
         raise CastRefused("already_voted")
     try:
         content = build_content(consultation.ballot_questions, answers)
@@ -189,15 +195,15 @@ def record_ballot(
     # The mark is unique: a racing second ballot with this code waits here until the
     # first commits, then inserts nothing.
     mark = {"consultation_id": consultation_id, "voter_id": ballot.voter_id}
-    inserted = connection.execute(_for_dialect(_INSERT_MARK_IF_NEW, connection), mark).first()
+    inserted = _for_dialect(_INSERT_MARK_IF_NEW, connection).execute(connection, mark).fetchone()
     if inserted is None:
         raise CastRefused("already_voted")
     # From here until the commit, casts of this consultation queue behind this one.
     appended = append_leaf(
         session=session, consultation_id=consultation_id, leaf_hash=ballot.leaf_hash
     )
-    connection.execute(
-        _INSERT_BALLOT,
+    _INSERT_BALLOT.execute(
+        connection,
         {
             "consultation_id": consultation_id,
             "tracking_code": ballot.tracking_code,
@@ -289,16 +295,18 @@ def cast_resident_ballot(
 # anew, or the ORM's unit of work, costs several times what running them does.
 _marks = Participation.__table__
 _counters = TurnoutCounter.__table__
-_HAS_MARK = select(_marks.c.voter_id).where(
-    _marks.c.consultation_id == bindparam("consultation_id"),
-    _marks.c.voter_id == bindparam("voter_id"),
+_HAS_MARK = DriverStatement(
+    select(_marks.c.voter_id).where(
+        _marks.c.consultation_id == bindparam("consultation_id"),
+        _marks.c.voter_id == bindparam("voter_id"),
+    )
 )
-_INSERT_BALLOT = insert(Ballot.__table__)
+_INSERT_BALLOT = DriverStatement(insert(Ballot.__table__))
 _DIALECT_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 # Per dialect: both have INSERT … ON CONFLICT, each with its own SQLAlchemy construct.
 # RETURNING says whether a row went in; the driver's row count is not reliable for that.
 _INSERT_MARK_IF_NEW = {
-    dialect: insert_(_marks).on_conflict_do_nothing().returning(_marks.c.voter_id)
+    dialect: DriverStatement(insert_(_marks).on_conflict_do_nothing().returning(_marks.c.voter_id))
     for dialect, insert_ in _DIALECT_INSERTS.items()
 }
 _COUNT_TURNOUT = {

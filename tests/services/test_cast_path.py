@@ -1,0 +1,120 @@
+"""The cast path reads a consultation's questions from memory and writes plain rows."""
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import func, select
+
+from ballots.definition import find_definition
+from ballots.models import Ballot
+from ballots.services import CastRefused, cast_ballot, prepare_ballot, record_ballot
+from tests.conftest import KNOWN_METHODS, PSEUDONYM_KEY, spec_data
+from voting.db import DriverStatement
+from voting.models import Consultation
+from voting.services.consultations import load_consultation, parse_spec, transition
+
+ANSWERS = {"brunnen": "yes", "nutzung": "spielplatz", "projekte": ["baenke"]}
+NOW = datetime(2026, 11, 24, 13, 47, tzinfo=UTC)
+
+
+def test_closing_stops_votes_at_once_though_the_questions_come_from_memory(
+    session, signer, open_consultation
+):
+    cast = {"session": session, "pseudonym_key": PSEUDONYM_KEY, "signer": signer, "now": NOW}
+    codes = open_consultation.codes
+    cast_ballot(consultation_id=open_consultation.id, code=codes[0], answers=ANSWERS, **cast)
+    session.commit()
+    before = find_definition(session=session, consultation_id=open_consultation.id)
+    consultation = session.get(Consultation, open_consultation.id)
+    transition(session=session, consultation=consultation, action="close", actor="test")
+    session.commit()
+    after = find_definition(session=session, slug=open_consultation.slug)
+    assert before is not None and after is not None
+    assert after.questions is before.questions  # read once per process
+    assert before.is_open and not after.is_open
+    with pytest.raises(CastRefused) as refused:
+        cast_ballot(consultation_id=open_consultation.id, code=codes[1], answers=ANSWERS, **cast)
+    assert refused.value.reason == "not_open"
+
+
+def test_a_ballot_prepared_while_open_is_refused_once_voting_closed(
+    session, signer, open_consultation
+):
+    definition = find_definition(session=session, consultation_id=open_consultation.id)
+    ballot = prepare_ballot(
+        session=session,
+        consultation=definition,
+        code=open_consultation.codes[0],
+        answers=ANSWERS,
+        pseudonym_key=PSEUDONYM_KEY,
+    )
+    consultation = session.get(Consultation, open_consultation.id)
+    transition(session=session, consultation=consultation, action="close", actor="test")
+    session.commit()
+    with pytest.raises(CastRefused) as refused:
+        record_ballot(session=session, ballot=ballot, signer=signer, now=NOW)
+    assert refused.value.reason == "not_open"
+
+
+def test_a_second_ballot_with_the_same_code_is_refused_where_the_mark_is_written(
+    session, signer, open_consultation
+):
+    # Both prepared before either is recorded, as two racing requests would be.
+    definition = find_definition(session=session, consultation_id=open_consultation.id)
+    prepared = [
+        prepare_ballot(
+            session=session,
+            consultation=definition,
+            code=open_consultation.codes[0],
+            answers=ANSWERS,
+            pseudonym_key=PSEUDONYM_KEY,
+        )
+        for _ in range(2)
+    ]
+    record_ballot(session=session, ballot=prepared[0], signer=signer, now=NOW)
+    session.commit()
+    with pytest.raises(CastRefused) as refused:
+        record_ballot(session=session, ballot=prepared[1], signer=signer, now=NOW)
+    assert refused.value.reason == "already_voted"
+    session.rollback()
+    assert session.exec(select(func.count()).select_from(Ballot)).one() == 1
+
+
+def test_a_draft_is_read_afresh_every_time(session):
+    spec = parse_spec(spec_data("entwurf"), known_methods=KNOWN_METHODS)
+    draft, _ = load_consultation(session=session, spec=spec, actor="test")
+    session.commit()
+    assert find_definition(session=session, slug="entwurf").title == spec.title
+    changed = parse_spec(spec_data("entwurf", title="Neuer Titel"), known_methods=KNOWN_METHODS)
+    load_consultation(session=session, spec=changed, actor="test")
+    session.commit()
+    assert find_definition(session=session, slug="entwurf").title == "Neuer Titel"
+    assert find_definition(session=session, slug="gibt-es-nicht") is None
+
+
+def test_driver_statements_raise_sqlalchemy_errors(session, signer, open_consultation):
+    cast = cast_ballot(
+        session=session,
+        consultation_id=open_consultation.id,
+        code=open_consultation.codes[0],
+        answers=ANSWERS,
+        pseudonym_key=PSEUDONYM_KEY,
+        signer=signer,
+        now=NOW,
+    )
+    session.commit()
+    duplicate = {
+        "consultation_id": open_consultation.id,
+        "tracking_code": cast.tracking_code,  # unique
+        "content": "{}",
+        "district": "",
+        "leaf_index": 99,
+        "leaf_hash": "00" * 32,
+    }
+    statement = DriverStatement(insert(Ballot.__table__))
+    with pytest.raises(IntegrityError):
+        statement.execute(session.connection(), duplicate)
+    session.rollback()
+    assert session.exec(select(func.count()).select_from(Ballot)).one() == 1
