@@ -1,9 +1,9 @@
 """What a ballot shows and is checked against, read from memory on the cast path.
 
-From "scheduled" on, a consultation's title, questions and options never change
-(voting.services.editor refuses it), so each process reads them once, as plain
-frozen objects, and asks the database per request only for what still moves: the
-status and the voting period. Drafts are never kept; they are not voted on.
+From "scheduled" on, a consultation's title, voting period, questions and options
+never change (voting.services.editor refuses it), so each process reads them once,
+as plain frozen objects, and asks the database per request only for what still
+moves: the status. Drafts are never kept; they are not voted on.
 """
 
 import dataclasses
@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session
 
 from ballots.content import BallotQuestion
+from voting.db import DriverStatement
 from voting.models import Consultation, Question, Status, utcnow
 
 MAX_DEFINITIONS = 64
@@ -53,8 +54,8 @@ class QuestionDefinition:
 class BallotDefinition:
     """An announced consultation as the ballot and the receipt page need it.
 
-    ``status``, ``opens_at`` and ``closes_at`` are read afresh for every request;
-    the rest is the same for every request of a process.
+    ``status`` is read afresh for every request; the rest is the same for every
+    request of a process.
     """
 
     id: int
@@ -105,19 +106,21 @@ def definition_of(consultation: Consultation) -> BallotDefinition:
     )
 
 
-_state_columns = (
-    Consultation.id,
-    Consultation.created_at,
-    Consultation.status,
-    Consultation.opens_at,
-    Consultation.closes_at,
+# Raw values: the creation time only tells two consultations apart.
+_STATE_BY_SLUG = DriverStatement(
+    select(Consultation.id, Consultation.created_at, Consultation.status).where(
+        Consultation.slug == bindparam("slug")
+    )
 )
-_STATE_BY_SLUG = select(*_state_columns).where(Consultation.slug == bindparam("slug"))
-_STATE_BY_ID = select(*_state_columns).where(Consultation.id == bindparam("id"))
+_STATE_BY_ID = DriverStatement(
+    select(Consultation.id, Consultation.created_at, Consultation.status).where(
+        Consultation.id == bindparam("id")
+    )
+)
 
 # Per engine, so a test's fresh database never sees another's consultations; keyed by id and
-# creation time, so an id SQLite hands out again after a deletion is never mistaken.
-_kept: "weakref.WeakKeyDictionary[Engine, OrderedDict[tuple[int, datetime], BallotDefinition]]"
+# creation time, so an id SQLite might hand out again is never mistaken.
+_kept: "weakref.WeakKeyDictionary[Engine, OrderedDict[tuple[Any, Any], BallotDefinition]]"
 _kept = weakref.WeakKeyDictionary()
 _lock = Lock()
 
@@ -130,13 +133,14 @@ def find_definition(
     One small query per call; the questions come from memory once the consultation is
     announced.
     """
+    connection = session.connection()
     if slug is not None:
-        row = session.connection().execute(_STATE_BY_SLUG, {"slug": slug}).first()
+        row = _STATE_BY_SLUG.execute(connection, {"slug": slug}).fetchone()
     else:
-        row = session.connection().execute(_STATE_BY_ID, {"id": consultation_id}).first()
+        row = _STATE_BY_ID.execute(connection, {"id": consultation_id}).fetchone()
     if row is None:
         return None
-    consultation_id, created_at, status, opens_at, closes_at = row
+    consultation_id, created_at, status = row
     engine = session.get_bind()
     key = (consultation_id, created_at)
     with _lock:
@@ -157,4 +161,4 @@ def find_definition(
             kept[key] = cached
             while len(kept) > MAX_DEFINITIONS:
                 kept.popitem(last=False)
-    return dataclasses.replace(cached, status=status, opens_at=opens_at, closes_at=closes_at)
+    return dataclasses.replace(cached, status=status)
