@@ -124,6 +124,18 @@ def option_label(question: QuestionDefinition, key: str, label: str) -> str:
     return str(YES_NO_LABELS[key]) if question.method == "yes_no" else label
 
 
+def option_labels(consultation: BallotDefinition) -> dict[str, dict[str, str]]:
+    """Return the option labels by question and option key, once per process and language."""
+    key = ("option_labels", str(get_locale()))
+    labels = consultation.derived.get(key)
+    if labels is None:
+        labels = consultation.derived[key] = {
+            q.key: {o.key: option_label(q, o.key, o.label) for o in q.options}
+            for q in consultation.questions
+        }
+    return labels
+
+
 def ballot_form_class(consultation: BallotDefinition) -> type[BallotForm]:
     """Return a form class with one field per question of ``consultation``.
 

@@ -2,13 +2,14 @@
 
 import base64
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app, render_template
 from werkzeug.wrappers import Response
 
 from ballots.definition import BallotDefinition, QuestionDefinition
-from ballots.forms import option_label
+from ballots.forms import option_labels
 from ballots.keys import read_signer
 from ballots.receipts import Signer
 from ballots.services import CastBallot
@@ -27,16 +28,24 @@ def current_signer() -> Signer:
     return signer
 
 
-def recorded_answer(question: QuestionDefinition, answer: Any) -> list[str]:
-    """Return the labels of what was recorded for one question; empty when left blank."""
-    labels = {o.key: option_label(question, o.key, o.label) for o in question.options}
-    if answer is None:
-        return []
-    if isinstance(answer, dict):
-        # Grades: option -> index into the question's scale, worst first.
-        grades = question.params.get("grades", [])
-        return [f"{labels[key]}: {grades[grade]}" for key, grade in answer.items()]
-    return [labels[key] for key in (answer if isinstance(answer, list) else [answer])]
+def recorded_answers(
+    consultation: BallotDefinition, content: Mapping[str, Any]
+) -> list[tuple[QuestionDefinition, list[str]]]:
+    """Return each question with the labels of what was recorded; empty when left blank."""
+    labels = option_labels(consultation)
+    recorded = []
+    for question in consultation.questions:
+        answer, names = content.get(question.key), labels[question.key]
+        if answer is None:
+            shown = []
+        elif isinstance(answer, dict):
+            # Grades: option -> index into the question's scale, worst first.
+            grades = question.params.get("grades", [])
+            shown = [f"{names[key]}: {grades[grade]}" for key, grade in answer.items()]
+        else:
+            shown = [names[key] for key in (answer if isinstance(answer, list) else [answer])]
+        recorded.append((question, shown))
+    return recorded
 
 
 def receipt_response(consultation: BallotDefinition, cast: CastBallot) -> Response:
@@ -50,10 +59,7 @@ def receipt_response(consultation: BallotDefinition, cast: CastBallot) -> Respon
             receipt_json=receipt_json,
             receipt_href="data:application/json;base64,"
             + base64.b64encode(receipt_json.encode()).decode(),
-            recorded=[
-                (question, recorded_answer(question, cast.content.get(question.key)))
-                for question in consultation.questions
-            ],
+            recorded=recorded_answers(consultation, cast.content),
         )
     )
     response.headers["Cache-Control"] = "no-store"

@@ -54,7 +54,8 @@ class CastBallot:
 
 def new_tracking_code() -> str:
     """Return a random public tracking code (60 bits, e.g. ``T4KM-8ZQX-3NPA``)."""
-    return format_code("".join(secrets.choice(ALPHABET) for _ in range(12)))
+    # As voting.codes.generate_code: the low five bits of a random byte pick uniformly.
+    return format_code("".join(ALPHABET[byte & 31] for byte in secrets.token_bytes(12)))
 
 
 def ballot_entry(consultation: str, tracking_code: str, content: Mapping[str, Any]) -> bytes:
@@ -157,10 +158,7 @@ def prepare_ballot(
         voter = find_voter_by_reference(
             session=session, consultation_id=consultation.id, register_ref=register_ref
         )
-    mark = {"consultation_id": consultation.id, "voter_id": voter.id}
-    # Answered early here; record_ballot's insert is what keeps a racing second ballot out.
-    if _HAS_MARK.execute(session.connection(), mark).fetchone() is not None:
-        raise CastRefused("already_voted")
+    # Whether this voter has voted already is answered by record_ballot's insert of the mark.
     try:
         content = build_content(consultation.ballot_questions, answers)
     except BallotError as exc:
@@ -295,12 +293,6 @@ def cast_resident_ballot(
 # anew, or the ORM's unit of work, costs several times what running them does.
 _marks = Participation.__table__
 _counters = TurnoutCounter.__table__
-_HAS_MARK = DriverStatement(
-    select(_marks.c.voter_id).where(
-        _marks.c.consultation_id == bindparam("consultation_id"),
-        _marks.c.voter_id == bindparam("voter_id"),
-    )
-)
 _INSERT_BALLOT = DriverStatement(insert(Ballot.__table__))
 _DIALECT_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 # Per dialect: both have INSERT … ON CONFLICT, each with its own SQLAlchemy construct.
@@ -310,8 +302,10 @@ _INSERT_MARK_IF_NEW = {
     for dialect, insert_ in _DIALECT_INSERTS.items()
 }
 _COUNT_TURNOUT = {
-    dialect: insert_(_counters).on_conflict_do_update(
-        index_elements=["consultation_id", "hour"], set_={"ballots": _counters.c.ballots + 1}
+    dialect: DriverStatement(
+        insert_(_counters).on_conflict_do_update(
+            index_elements=["consultation_id", "hour"], set_={"ballots": _counters.c.ballots + 1}
+        )
     )
     for dialect, insert_ in _DIALECT_INSERTS.items()
 }
@@ -328,7 +322,6 @@ def _for_dialect(statements: Mapping[str, Any], connection: Connection) -> Any:
 def _count_turnout(connection: Connection, consultation_id: int, now: datetime) -> None:
     """Add one to this hour's turnout counter, creating it if needed."""
     hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-    connection.execute(
-        _for_dialect(_COUNT_TURNOUT, connection),
-        {"consultation_id": consultation_id, "hour": hour, "ballots": 1},
+    _for_dialect(_COUNT_TURNOUT, connection).execute(
+        connection, {"consultation_id": consultation_id, "hour": hour, "ballots": 1}
     )

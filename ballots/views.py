@@ -19,7 +19,7 @@ from ballots.definition import BallotDefinition, find_definition
 from ballots.forms import ballot_form_class
 from ballots.keys import public_key_list
 from ballots.limits import guard_code_guesses, mark_code_refused
-from ballots.receipt_page import current_signer, receipt_response, recorded_answer
+from ballots.receipt_page import current_signer, receipt_response, recorded_answers
 from ballots.services import CastRefused, prepare_ballot, record_ballot
 from voting.db import end_reads, get_session
 from voting.models import Status
@@ -148,5 +148,5 @@ def verify() -> tuple[str, int] | str:
     if check.content is not None:
         definition = find_definition(session=session, consultation_id=check.consultation.id)
         assert definition is not None  # the receipt was checked against this consultation
-        recorded = [(q, recorded_answer(q, check.content.get(q.key))) for q in definition.questions]
+        recorded = recorded_answers(definition, check.content)
     return render_template("ballots/verify.html", check=check, recorded=recorded, error=None)

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 
 def translation_functions() -> dict[str, Any]:
-    """Return ``gettext`` and ``ngettext`` bound to the request's catalogue."""
+    """Return ``gettext`` (also as ``_``) and ``ngettext`` bound to the request's catalogue."""
     translations = get_translations()
     translate = translations.ugettext
     translate_plural = translations.ungettext
@@ -38,4 +38,5 @@ def translation_functions() -> dict[str, Any]:
             text = Markup(text)
         return text % variables
 
-    return {"gettext": gettext, "ngettext": ngettext}
+    # "_" directly too: Jinja's own "_" would look "gettext" up again for every string.
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
