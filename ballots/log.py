@@ -17,6 +17,7 @@ from ballots import merkle
 from ballots.canonical import canonical_json
 from ballots.models import Ballot, LogState, TreeHead
 from voting.db import DriverStatement
+from voting.models import Consultation
 
 
 class ProofError(ValueError):
@@ -35,11 +36,14 @@ class Appended:
 LOCK_KEY = "buergervotum.log_lock"
 
 _heads = LogState.__table__
-# Run on the driver's cursor: every cast locks, advances and signs the head.
+_consultations = Consultation.__table__
+# Run on the driver's cursor: every cast locks, advances and signs the head. The lock reads
+# the consultation's status too, as it stands while the log is held.
 _LOCK_HEAD = DriverStatement(
-    select(_heads.c.tree_size, _heads.c.frontier)
+    select(_heads.c.tree_size, _heads.c.frontier, _consultations.c.status)
+    .join(_consultations, _consultations.c.id == _heads.c.consultation_id)
     .where(_heads.c.consultation_id == bindparam("cid"))
-    .with_for_update()
+    .with_for_update(of=_heads)
 )
 _ADVANCE_HEAD = DriverStatement(
     update(_heads)
@@ -59,6 +63,7 @@ class _Head:
 
     tree_size: int
     frontier: list[bytes]
+    status: str
 
 
 def _new_head_insert(dialect: str) -> Any:
@@ -87,15 +92,19 @@ def _locked_head(session: Session, consultation_id: int) -> _Head:
             },
         )
         row = _LOCK_HEAD.execute(connection, {"cid": consultation_id}).fetchone()
-    tree_size, frontier = row
-    head = _Head(tree_size, [bytes.fromhex(h) for h in frontier.split(",") if h])
+    tree_size, frontier, status = row
+    head = _Head(tree_size, [bytes.fromhex(h) for h in frontier.split(",") if h], status)
     session.info[LOCK_KEY] = (transaction, consultation_id, head)
     return head
 
 
-def lock_log(*, session: Session, consultation_id: int) -> None:
-    """Lock the consultation's log until the transaction ends, so appends run one at a time."""
-    _locked_head(session, consultation_id)
+def lock_log(*, session: Session, consultation_id: int) -> str:
+    """Lock the consultation's log until the transaction ends, so appends run one at a time.
+
+    Return the consultation's status as read under the lock: counting locks the log too,
+    so a cast that finds it still open appends before the count, never after.
+    """
+    return _locked_head(session, consultation_id).status
 
 
 def append_leaf(*, session: Session, consultation_id: int, leaf_hash: bytes) -> Appended:

@@ -1,5 +1,6 @@
 """Casting a ballot: the participation mark and the ballot in one transaction."""
 
+import dataclasses
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from sqlmodel import Session
 from ballots.canonical import canonical_json
 from ballots.content import BallotError, build_content
 from ballots.definition import BallotDefinition, find_definition
-from ballots.log import append_leaf, store_tree_head
+from ballots.log import append_leaf, lock_log, store_tree_head
 from ballots.merkle import leaf_hash
 from ballots.models import Ballot, Participation, TurnoutCounter
 from ballots.receipts import Signer, issued_hour, sign_receipt
@@ -184,10 +185,6 @@ def record_ballot(
     """
     begin_write(session)
     consultation_id = ballot.consultation.id
-    # Read again inside the write transaction: voting may have closed since.
-    consultation = find_definition(session=session, consultation_id=consultation_id)
-    if consultation is None or not consultation.is_open:
-        raise CastRefused("not_open")
     # Plain rows on the session's connection, no ORM objects: this runs for every vote.
     connection = session.connection()
     # The mark is unique: a racing second ballot with this code waits here until the
@@ -196,7 +193,13 @@ def record_ballot(
     inserted = _for_dialect(_INSERT_MARK_IF_NEW, connection).execute(connection, mark).fetchone()
     if inserted is None:
         raise CastRefused("already_voted")
-    # From here until the commit, casts of this consultation queue behind this one.
+    # From here until the commit, casts of this consultation queue behind this one. The
+    # status is read again under the lock: voting may have closed since the ballot was
+    # prepared, and a count, which takes the lock too, must not miss the ballot.
+    status = lock_log(session=session, consultation_id=consultation_id)
+    consultation = dataclasses.replace(ballot.consultation, status=status)
+    if not consultation.is_open:
+        raise CastRefused("not_open")
     appended = append_leaf(
         session=session, consultation_id=consultation_id, leaf_hash=ballot.leaf_hash
     )
