@@ -249,8 +249,8 @@ def cast_ballot(
 ) -> CastBallot:
     """Prepare and record a ballot in one write transaction (see prepare_ballot, record_ballot).
 
-    Does not commit: the caller commits and hands out the receipt only then, and must
-    treat an IntegrityError as "already voted".
+    Does not commit: the caller commits and hands out the receipt only then. A second
+    ballot of the same voter is refused as "already voted", racing or not.
     """
     begin_write(session)
     consultation = find_definition(session=session, consultation_id=consultation_id)

@@ -5,7 +5,6 @@ from datetime import UTC, datetime
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from ballots.checking import (
@@ -104,11 +103,6 @@ def vote(slug: str) -> Response | tuple[str, int] | str:
         else:
             form.form_errors.append(message)
         return render_template("ballots/vote.html", consultation=consultation, form=form), status
-    except IntegrityError:
-        # Another request with the same code won the race: the mark is unique.
-        session.rollback()
-        form.form_errors.append(_refusal("already_voted", None)[0])
-        return render_template("ballots/vote.html", consultation=consultation, form=form), 409
 
     # Handed out only now: a receipt must never leave for a ballot that was not stored.
     return receipt_response(consultation, cast)

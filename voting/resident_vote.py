@@ -4,7 +4,6 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, abort, render_template
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from ballots.definition import BallotDefinition, find_definition
@@ -67,11 +66,6 @@ def vote(slug: str) -> Response | tuple[str, int] | str:
         message, status = _refusal(refused)
         form.form_errors.append(message)
         return render_template(page, consultation=consultation, form=form), status
-    except IntegrityError:
-        # A polling card or another session of the same person won the race.
-        session.rollback()
-        form.form_errors.append(_refusal(CastRefused("already_voted"))[0])
-        return render_template(page, consultation=consultation, form=form), 409
 
     # Handed out only now: a receipt must never leave for a ballot that was not stored.
     return receipt_response(consultation, cast)
