@@ -81,8 +81,17 @@ def _baseline_cpu_ms(url: str, secret_key: str, posts: int) -> float:
     from bench.baseline_app import create_app, create_table
 
     create_table(url)
-    os.environ.update(VOTING_SECRET_KEY=secret_key, VOTING_DATABASE_URL=url)
-    app = create_app()
+    settings = {"VOTING_SECRET_KEY": secret_key, "VOTING_DATABASE_URL": url}
+    saved = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)  # the baseline app reads its settings from there
+    try:
+        app = create_app()
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
     client = app.test_client()
     token = TOKEN.search(client.get("/").data)
     assert token is not None
