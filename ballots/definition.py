@@ -16,12 +16,12 @@ from threading import Lock
 from typing import Any
 
 from sqlalchemy import Engine, bindparam, select
-from sqlalchemy.orm import selectinload
 from sqlmodel import Session
 
 from ballots.content import BallotQuestion
 from voting.db import DriverStatement
-from voting.models import Consultation, Question, Status, utcnow
+from voting.models import Consultation, Status, utcnow
+from voting.services.consultations import find_consultation
 
 MAX_DEFINITIONS = 64
 
@@ -107,16 +107,9 @@ def definition_of(consultation: Consultation) -> BallotDefinition:
 
 
 # Raw values: the creation time only tells two consultations apart.
-_STATE_BY_SLUG = DriverStatement(
-    select(Consultation.id, Consultation.created_at, Consultation.status).where(
-        Consultation.slug == bindparam("slug")
-    )
-)
-_STATE_BY_ID = DriverStatement(
-    select(Consultation.id, Consultation.created_at, Consultation.status).where(
-        Consultation.id == bindparam("id")
-    )
-)
+_state = select(Consultation.id, Consultation.slug, Consultation.created_at, Consultation.status)
+_STATE_BY_SLUG = DriverStatement(_state.where(Consultation.slug == bindparam("slug")))
+_STATE_BY_ID = DriverStatement(_state.where(Consultation.id == bindparam("id")))
 
 # Per engine, so a test's fresh database never sees another's consultations; keyed by id and
 # creation time, so an id SQLite might hand out again is never mistaken.
@@ -140,7 +133,7 @@ def find_definition(
         row = _STATE_BY_ID.execute(connection, {"id": consultation_id}).fetchone()
     if row is None:
         return None
-    consultation_id, created_at, status = row
+    consultation_id, slug, created_at, status = row
     engine = session.get_bind()
     key = (consultation_id, created_at)
     with _lock:
@@ -149,11 +142,8 @@ def find_definition(
         if cached is not None:
             kept.move_to_end(key)
     if cached is None:
-        loaded = session.execute(
-            select(Consultation)
-            .where(Consultation.id == consultation_id)
-            .options(selectinload(Consultation.questions).selectinload(Question.options))
-        ).scalar_one()
+        loaded = find_consultation(session=session, slug=slug)
+        assert loaded is not None  # consultations are never deleted
         cached = definition_of(loaded)
         if status == Status.DRAFT:
             return cached  # a draft can still change: read it afresh every time

@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ballots.content import METHOD_SHAPES
-from ballots.definition import BallotDefinition, QuestionDefinition
+from ballots.definition import BallotDefinition
 
 YES_NO_LABELS = {"yes": _l("Yes"), "no": _l("No"), "abstain": _l("Abstain")}
 
@@ -119,41 +119,47 @@ class BallotForm(FlaskForm):
         return {field.name[2:]: field.data or None for field in self.question_fields()}
 
 
-def option_label(question: QuestionDefinition, key: str, label: str) -> str:
-    """Return an option's label; yes/no/abstain in the visitor's language."""
-    return str(YES_NO_LABELS[key]) if question.method == "yes_no" else label
-
-
 def option_labels(consultation: BallotDefinition) -> dict[str, dict[str, str]]:
-    """Return the option labels by question and option key, once per process and language."""
+    """Return the option labels by question and option key; yes/no/abstain translated.
+
+    Built once per process and language.
+    """
     key = ("option_labels", str(get_locale()))
     labels = consultation.derived.get(key)
     if labels is None:
         labels = consultation.derived[key] = {
-            q.key: {o.key: option_label(q, o.key, o.label) for o in q.options}
+            q.key: {
+                o.key: str(YES_NO_LABELS[o.key]) if q.method == "yes_no" else o.label
+                for o in q.options
+            }
             for q in consultation.questions
         }
     return labels
 
 
-def ballot_form_class(consultation: BallotDefinition) -> type[BallotForm]:
+def ballot_form_class(
+    consultation: BallotDefinition, *, with_code: bool = True
+) -> type[BallotForm]:
     """Return a form class with one field per question of ``consultation``.
 
+    ``with_code=False`` leaves out the polling code (a verified resident needs none).
     Built once per process and language: labels are translated when it is built.
     """
-    key = ("ballot_form", str(get_locale()))
+    key = ("ballot_form", str(get_locale()), with_code)
     form_class = consultation.derived.get(key)
     if form_class is None:
-        form_class = consultation.derived[key] = _build_form_class(consultation)
+        form_class = _build_form_class(consultation)
+        if not with_code:
+            form_class = type("ResidentBallotForm", (form_class,), {"code": None})
+        consultation.derived[key] = form_class
     return form_class
 
 
 def _build_form_class(consultation: BallotDefinition) -> type[BallotForm]:
     fields: dict[str, Field] = {}
+    labels = option_labels(consultation)
     for question in consultation.questions:
-        choices = [
-            SelectChoice(o.key, option_label(question, o.key, o.label)) for o in question.options
-        ]
+        choices = [SelectChoice(key, label) for key, label in labels[question.key].items()]
         # Validity beyond "a known option" is checked by ballots.content, the one
         # place that knows each method's rules; the field only parses.
         shape = METHOD_SHAPES.get(question.method)

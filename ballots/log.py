@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from ballots import merkle
@@ -55,6 +54,8 @@ _ADVANCE_HEAD = DriverStatement(
     )
 )
 _INSERT_TREE_HEAD = DriverStatement(insert(TreeHead.__table__))
+# Two first voters may race to create the head: one insert wins, both then lock it.
+_CREATE_HEAD = DriverStatement(lambda insert_: insert_(_heads).on_conflict_do_nothing())
 
 
 @dataclass
@@ -64,12 +65,6 @@ class _Head:
     tree_size: int
     frontier: list[bytes]
     status: str
-
-
-def _new_head_insert(dialect: str) -> Any:
-    insert_ = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    # Two first voters may race to create the head: one insert wins, both then lock it.
-    return insert_(_heads).on_conflict_do_nothing()
 
 
 def _locked_head(session: Session, consultation_id: int) -> _Head:
@@ -82,8 +77,8 @@ def _locked_head(session: Session, consultation_id: int) -> _Head:
     connection = session.connection()
     row = _LOCK_HEAD.execute(connection, {"cid": consultation_id}).fetchone()
     if row is None:
-        connection.execute(
-            _new_head_insert(connection.dialect.name),
+        _CREATE_HEAD.execute(
+            connection,
             {
                 "consultation_id": consultation_id,
                 "tree_size": 0,

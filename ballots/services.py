@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, bindparam, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from ballots.canonical import canonical_json
@@ -190,7 +189,7 @@ def record_ballot(
     # The mark is unique: a racing second ballot with this code waits here until the
     # first commits, then inserts nothing.
     mark = {"consultation_id": consultation_id, "voter_id": ballot.voter_id}
-    inserted = _for_dialect(_INSERT_MARK_IF_NEW, connection).execute(connection, mark).fetchone()
+    inserted = _INSERT_MARK_IF_NEW.execute(connection, mark).fetchone()
     if inserted is None:
         raise CastRefused("already_voted")
     # From here until the commit, casts of this consultation queue behind this one. The
@@ -292,39 +291,25 @@ def cast_resident_ballot(
     )
 
 
-# The statements of every cast, built once and run on the Core connection: building them
-# anew, or the ORM's unit of work, costs several times what running them does.
+# The statements of every cast, compiled once and run on the driver's cursor: building
+# them anew, or the ORM's unit of work, costs several times what running them does.
 _marks = Participation.__table__
 _counters = TurnoutCounter.__table__
 _INSERT_BALLOT = DriverStatement(insert(Ballot.__table__))
-_DIALECT_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-# Per dialect: both have INSERT … ON CONFLICT, each with its own SQLAlchemy construct.
 # RETURNING says whether a row went in; the driver's row count is not reliable for that.
-_INSERT_MARK_IF_NEW = {
-    dialect: DriverStatement(insert_(_marks).on_conflict_do_nothing().returning(_marks.c.voter_id))
-    for dialect, insert_ in _DIALECT_INSERTS.items()
-}
-_COUNT_TURNOUT = {
-    dialect: DriverStatement(
-        insert_(_counters).on_conflict_do_update(
-            index_elements=["consultation_id", "hour"], set_={"ballots": _counters.c.ballots + 1}
-        )
+_INSERT_MARK_IF_NEW = DriverStatement(
+    lambda insert_: insert_(_marks).on_conflict_do_nothing().returning(_marks.c.voter_id)
+)
+_COUNT_TURNOUT = DriverStatement(
+    lambda insert_: insert_(_counters).on_conflict_do_update(
+        index_elements=["consultation_id", "hour"], set_={"ballots": _counters.c.ballots + 1}
     )
-    for dialect, insert_ in _DIALECT_INSERTS.items()
-}
-
-
-def _for_dialect(statements: Mapping[str, Any], connection: Connection) -> Any:
-    """Return the statement for the connection's database."""
-    dialect = connection.dialect.name
-    if dialect not in statements:
-        raise RuntimeError(f"casting needs PostgreSQL or SQLite, not {dialect}")
-    return statements[dialect]
+)
 
 
 def _count_turnout(connection: Connection, consultation_id: int, now: datetime) -> None:
     """Add one to this hour's turnout counter, creating it if needed."""
     hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-    _for_dialect(_COUNT_TURNOUT, connection).execute(
+    _COUNT_TURNOUT.execute(
         connection, {"consultation_id": consultation_id, "hour": hour, "ballots": 1}
     )

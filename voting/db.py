@@ -1,10 +1,11 @@
 """Database engine and the per-request session; the models live elsewhere."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Connection, Engine, Executable, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
@@ -98,6 +99,10 @@ def end_reads(session: Session) -> None:
         session.commit()
 
 
+# The INSERT constructs that know ON CONFLICT, by database.
+CONFLICT_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
 class _Compiled(NamedTuple):
     sql: str
     processors: dict[str, Any]
@@ -113,14 +118,24 @@ class DriverStatement:
     gives them. Driver errors are raised as SQLAlchemy's (an IntegrityError stays one).
     """
 
-    def __init__(self, statement: Executable) -> None:
+    def __init__(self, statement: Executable | Callable[[Any], Executable]) -> None:
+        """Take a statement, or for an INSERT … ON CONFLICT a function building it.
+
+        PostgreSQL and SQLite each have their own insert construct for ON CONFLICT; the
+        function is given the one of the database the statement first runs on.
+        """
         self._statement = statement
         self._compiled: dict[tuple[str, tuple[str, ...]], _Compiled] = {}
 
     def _compile(self, dialect: Any, names: tuple[str, ...]) -> "_Compiled":
+        statement = self._statement
+        if not isinstance(statement, Executable):
+            if dialect.name not in CONFLICT_INSERTS:
+                raise RuntimeError(f"ON CONFLICT needs PostgreSQL or SQLite, not {dialect.name}")
+            statement = statement(CONFLICT_INSERTS[dialect.name])
         # Named parameters on every driver, so one mapping fits all of them.
         named = type(dialect)(paramstyle="named") if dialect.name == "sqlite" else dialect
-        compiled = self._statement.compile(dialect=named, column_keys=list(names))
+        compiled = statement.compile(dialect=named, column_keys=list(names))
         processors = {
             name: processor
             for name, bind in compiled.binds.items()

@@ -6,8 +6,8 @@ from flask import Blueprint, abort, render_template
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from ballots.definition import BallotDefinition, find_definition
-from ballots.forms import BallotForm, ballot_form_class
+from ballots.definition import find_definition
+from ballots.forms import ballot_form_class
 from ballots.receipt_page import current_signer, receipt_response
 from ballots.services import CastRefused, cast_resident_ballot
 from voting.db import get_session
@@ -15,11 +15,6 @@ from voting.models import Status
 from voting.resident_auth import current_resident, resident_required
 
 bp = Blueprint("resident_vote", __name__)
-
-
-def _form_class(consultation: BallotDefinition) -> type[BallotForm]:
-    """Return the consultation's ballot form without the polling-code field."""
-    return type("ResidentBallotForm", (ballot_form_class(consultation),), {"code": None})
 
 
 def _refusal(refused: CastRefused) -> tuple[str, int]:
@@ -45,7 +40,7 @@ def vote(slug: str) -> Response | tuple[str, int] | str:
         abort(404)
     resident = current_resident()
     assert resident is not None and resident.register_ref is not None
-    form = _form_class(consultation)()
+    form = ballot_form_class(consultation, with_code=False)()
     page = "residents/vote.html"
     if not form.is_submitted():
         return render_template(page, consultation=consultation, form=form)
