@@ -85,7 +85,6 @@ def proof(slug: str) -> Response | tuple[Response, int]:
         first, second = _int_arg("first"), _int_arg("second")
     except ValueError as exc:
         return _error(str(exc))
-    size = log_size(session=session, consultation_id=consultation.id)
     try:
         if leaf_index is not None and tree_size is not None:
             path = inclusion(
@@ -103,6 +102,7 @@ def proof(slug: str) -> Response | tuple[Response, int]:
         else:
             return _error(_("Give leaf_index and tree_size, or first and second."))
     except ProofError:
+        size = log_size(session=session, consultation_id=consultation.id)
         return _error(_("The log holds %(size)d leaves; there is no such proof in it.", size=size))
     return jsonify({**body, "proof": [h.hex() for h in path]})
 

@@ -15,6 +15,7 @@ from ballots.recount_common import (
     Question,
     RecountError,
     check_choice_limits,
+    read_answers,
     whole,
 )
 
@@ -35,18 +36,6 @@ def check_budget(question: Question) -> None:
     if params.get("completion", "add1") not in COMPLETIONS:
         raise RecountError(f"completion {params['completion']!r} is none of {COMPLETIONS}")
     check_choice_limits(question)
-
-
-def _read(question: Question, answers: Iterable[Any]) -> tuple[Counter[tuple[str, ...]], int]:
-    """Return how many ballots approve each set of projects, and the blank answers."""
-    sets: Counter[tuple[str, ...]] = Counter()
-    blank = 0
-    for answer in answers:
-        if answer is None:
-            blank += 1
-        else:
-            sets[tuple(answer)] += 1
-    return sets, blank
 
 
 def _fill_by_votes(
@@ -105,7 +94,7 @@ def _votes(question: Question, sets: Counter[tuple[str, ...]]) -> dict[str, int]
 
 def count_greedy(question: Question, answers: Iterable[Any], eligible: int, lot: Lot) -> Published:
     """Fund projects by approvals, skipping those that no longer fit."""
-    sets, blank = _read(question, answers)
+    sets, blank = read_answers(answers)
     votes = _votes(question, sets)
     funded: list[str] = []
     lots: list[dict[str, Any]] = []
@@ -143,7 +132,7 @@ def _equal_shares(
     costs = question.params["costs"]
     wallets = {chosen: share for chosen in sets}  # voters with equal sets pay alike
     funded: list[str] = []
-    open_ = [o for o in question.options]
+    open_ = list(question.options)
     while True:
         prices: dict[str, Fraction] = {}
         for option in open_:
@@ -180,7 +169,7 @@ def count_equal_shares(
     question: Question, answers: Iterable[Any], eligible: int, lot: Lot
 ) -> Published:
     """Fund projects by the Method of Equal Shares with cost utilities, then complete."""
-    sets, blank = _read(question, answers)
+    sets, blank = read_answers(answers)
     votes = _votes(question, sets)
     budget, costs = question.params["budget"], question.params["costs"]
     completion = question.params.get("completion", "add1")

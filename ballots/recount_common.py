@@ -9,6 +9,7 @@ option with the smallest ticket wins a tie (is elected, funded, or kept from eli
 """
 
 import hashlib
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +39,18 @@ def tiers(options: Sequence[str], score: Mapping[str, Any]) -> list[list[str]]:
     for option in options:
         groups.setdefault(score[option], []).append(option)
     return [groups[key] for key in sorted(groups, reverse=True)]
+
+
+def read_answers(answers: Iterable[Any]) -> tuple[Counter[tuple[str, ...]], int]:
+    """Return how often each list answer (a ranking, a set of projects) was given, and the blank."""
+    given: Counter[tuple[str, ...]] = Counter()
+    blank = 0
+    for answer in answers:
+        if answer is None:
+            blank += 1
+        else:
+            given[tuple(answer)] += 1
+    return given, blank
 
 
 def question_seed(root: bytes, key: str) -> bytes:

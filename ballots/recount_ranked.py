@@ -4,12 +4,19 @@ An answer is a list of option keys, best first, possibly truncated: unranked opt
 come after every ranked one and are equal among themselves.
 """
 
-from collections import Counter
 from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any
 
-from ballots.recount_common import Lot, Published, Question, RecountError, tiers, whole
+from ballots.recount_common import (
+    Lot,
+    Published,
+    Question,
+    RecountError,
+    read_answers,
+    tiers,
+    whole,
+)
 
 
 def check_ranking(question: Question, answer: Any) -> None:
@@ -30,25 +37,13 @@ def check_seats(question: Question) -> None:
         raise RecountError(f"seats {seats!r} is no whole number from 1 to fewer than the options")
 
 
-def _read(answers: Iterable[Any]) -> tuple[Counter[tuple[str, ...]], int]:
-    """Return how often each ranking was given, and the blank answers."""
-    rankings: Counter[tuple[str, ...]] = Counter()
-    blank = 0
-    for answer in answers:
-        if answer is None:
-            blank += 1
-        else:
-            rankings[tuple(answer)] += 1
-    return rankings, blank
-
-
 def _halves(doubled: int) -> str:
     return f"{doubled // 2}.5" if doubled % 2 else str(doubled // 2)
 
 
 def count_borda(question: Question, answers: Iterable[Any], eligible: int, lot: Lot) -> Published:
     """Give n-1 points for a first place, n-2 for a second …, unranked options sharing the rest."""
-    rankings, blank = _read(answers)
+    rankings, blank = read_answers(answers)
     options, n = question.options, len(question.options)
     doubled = dict.fromkeys(options, 0)  # twice the points, so that halves stay whole
     first = dict.fromkeys(options, 0)
@@ -76,7 +71,7 @@ def count_borda(question: Question, answers: Iterable[Any], eligible: int, lot: 
 
 def count_schulze(question: Question, answers: Iterable[Any], eligible: int, lot: Lot) -> Published:
     """Rank by the strongest paths of pairwise margins (Schulze's beat-path method)."""
-    rankings, blank = _read(answers)
+    rankings, blank = read_answers(answers)
     options, n = question.options, len(question.options)
     position = {option: i for i, option in enumerate(options)}
     prefer = [[0] * n for _ in range(n)]  # prefer[a][b]: ballots ranking a above b
@@ -118,7 +113,7 @@ def count_schulze(question: Question, answers: Iterable[Any], eligible: int, lot
 
 def count_irv(question: Question, answers: Iterable[Any], eligible: int, lot: Lot) -> Published:
     """Eliminate the fewest first choices, round by round, until one has a majority."""
-    rankings, blank = _read(answers)
+    rankings, blank = read_answers(answers)
     options = question.options
     out: list[str] = []  # eliminated, in order
     rounds: list[dict[str, Any]] = []
@@ -166,7 +161,7 @@ def _four_places(value: Fraction) -> str:
 def count_stv(question: Question, answers: Iterable[Any], eligible: int, lot: Lot) -> Published:
     """Elect ``seats`` options by Scottish STV with exact fractional transfers."""
     seats = question.params["seats"]
-    rankings, blank = _read(answers)
+    rankings, blank = read_answers(answers)
     options = question.options
     valid = sum(rankings.values())
     quota = valid // (seats + 1) + 1

@@ -287,9 +287,10 @@ def verify_bundle(
         keys = _keys(bundle, expected_keys)
         _check_tree_heads(bundle, slug, keys)
         roots = _check_leaves(bundle, slug)
-        if bundle["tree_size"] != roots.size or bundle["root_hash"] != roots.root().hex():
+        root = roots.root()
+        if bundle["tree_size"] != roots.size or bundle["root_hash"] != root.hex():
             raise VerificationError(
-                f"the {roots.size} leaves have the root {roots.root().hex()}, the bundle states "
+                f"the {roots.size} leaves have the root {root.hex()}, the bundle states "
                 f"{bundle['tree_size']} leaves with root {bundle['root_hash']}"
             )
         marks = bundle["turnout"]["participation_marks"]
@@ -305,7 +306,7 @@ def verify_bundle(
             except RecountError as exc:
                 raise VerificationError(str(exc)) from None
         _check_ballots(bundle, questions)
-        _check_result(bundle, questions, roots.root())
+        _check_result(bundle, questions, root)
         for name, receipt in (receipts or {}).items():
             _check_receipt(receipt, bundle, keys, name)
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
