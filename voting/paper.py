@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
+from ballots.forms import YES_NO_LABELS
 from results.models import Result
 from results.paper import paper_section
 from voting.auth import EDITORS, STAFF, role_required
@@ -17,7 +18,6 @@ from voting.forms import ActionForm
 from voting.models import Consultation, Question
 from voting.paper_forms import (
     FIELD_LABELS,
-    YES_NO_LABELS,
     PaperCountForm,
     PaperMarkForm,
     paper_count_form_class,
@@ -97,14 +97,17 @@ def _consultation_or_404(slug: str) -> Consultation:
     return consultation
 
 
-def _count_form(consultation: Consultation, question: Question, formdata: bool) -> PaperCountForm:
+def _districts(consultation: Consultation) -> list[str]:
+    return electorate_districts(session=get_session(), consultation_id=consultation.id)
+
+
+def _count_form(question: Question, districts: list[str], formdata: bool) -> PaperCountForm:
     form_class = paper_count_form_class(question, count_fields(question))
     form = (
         form_class(prefix=f"q-{question.key}")
         if formdata
         else form_class(formdata=None, prefix=f"q-{question.key}")
     )
-    districts = electorate_districts(session=get_session(), consultation_id=consultation.id)
     form.district.choices = [(d, d or _("(no district)")) for d in districts]
     return form
 
@@ -116,10 +119,10 @@ def _render(
     status: int = 200,
 ) -> tuple[str, int]:
     session = get_session()
-    forms = {
-        q.key: _count_form(consultation, q, formdata=False)
-        for q in countable_questions(consultation)
-    }
+    questions = countable_questions(consultation)
+    # One query for the districts, shared by the forms of all questions.
+    districts = _districts(consultation)
+    forms = {q.key: _count_form(q, districts, formdata=False) for q in questions}
     if count_form is not None:
         forms[count_form[0]] = count_form[1]
     return render_template(
@@ -127,7 +130,7 @@ def _render(
         consultation=consultation,
         marks=paper_marks_by_district(session=session, consultation_id=consultation.id),
         counts=paper_counts(session=session, consultation_id=consultation.id),
-        questions=countable_questions(consultation),
+        questions=questions,
         mark_form=mark_form or PaperMarkForm(formdata=None),
         count_forms=forms,
         may_mark=consultation.status in MARKING_STATUSES,
@@ -183,7 +186,7 @@ def count(slug: str, question_key: str) -> Response | tuple[str, int]:
     question = next((q for q in countable_questions(consultation) if q.key == question_key), None)
     if question is None:
         abort(404)
-    form = _count_form(consultation, question, formdata=True)
+    form = _count_form(question, _districts(consultation), formdata=True)
     if not form.validate_on_submit():
         return _render(consultation, count_form=(question.key, form), status=400)
     session = get_session()

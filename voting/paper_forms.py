@@ -5,10 +5,9 @@ from flask_wtf import FlaskForm
 from wtforms import Field, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from ballots.forms import YES_NO_LABELS
 from voting.form_checks import OfferedChoice
 from voting.models import Question
-
-YES_NO_LABELS = {"yes": _l("Yes"), "no": _l("No"), "abstain": _l("Abstain")}
 
 FIELD_LABELS = {
     "blank": _l("Blank (no mark)"),

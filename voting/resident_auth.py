@@ -3,13 +3,13 @@
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from voting.resident_models import ResidentAccount
+from voting.security import is_local_path
 
 
 def current_resident() -> ResidentAccount | None:
@@ -45,7 +45,4 @@ def resident_required(
 
 def safe_next(target: str | None, fallback: str) -> str:
     """Return a local path to go on to after login; anything else goes to ``fallback``."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        if not urlsplit(target).netloc and "\\" not in target:
-            return target
-    return fallback
+    return target if target and is_local_path(target) else fallback

@@ -1,7 +1,6 @@
 """`flask --app voting residents letters …`: residency codes by letter for a register extract."""
 
 import csv
-import getpass
 import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -9,9 +8,8 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlmodel import Session
 
-from voting.db import get_engine
+from voting.cli import actor_option, session_scope
 from voting.services.audit import record_event
 from voting.services.electorate import ElectorateError, read_register
 from voting.services.electorate_preview import decode_register
@@ -39,7 +37,7 @@ residents_cli = AppGroup("residents", help="Resident accounts.")
     required=True,
     help="Where to write the letters file for the print shop (CSV).",
 )
-@click.option("--actor", default=lambda: f"cli:{getpass.getuser()}", show_default="cli:<login>")
+@actor_option
 def residents_letters(file: Path, letters: Path, actor: str) -> None:
     """Issue a residency code for every person in the register extract FILE.csv."""
     if letters.exists():
@@ -51,7 +49,7 @@ def residents_letters(file: Path, letters: Path, actor: str) -> None:
     partial = letters.with_name(letters.name + ".partial")
     count = 0
     try:
-        with Session(get_engine()) as session:
+        with session_scope() as session:
             fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
                 writer = csv.writer(out, delimiter=";")
@@ -79,7 +77,6 @@ def residents_letters(file: Path, letters: Path, actor: str) -> None:
                         )
                         count += 1
             record_event(session=session, actor=actor, action="residency_code.letters", count=count)
-            session.commit()
         partial.rename(letters)
     except ElectorateError as exc:
         raise click.ClickException(str(exc)) from None

@@ -127,11 +127,13 @@ def parse_spec(data: Any, *, known_methods: Collection[str]) -> ConsultationSpec
                 f"questions.{index}.method: unknown method {question.method!r}; "
                 f"known: {', '.join(sorted(known_methods))}"
             )
-        options = [key for key, _ in YES_NO_OPTIONS] if question.method == "yes_no" else None
+        options = (
+            [key for key, _ in YES_NO_OPTIONS]
+            if question.method == "yes_no"
+            else [o.key for o in question.options]
+        )
         try:
-            check_params(
-                question.method, options or [o.key for o in question.options], question.params
-            )
+            check_params(question.method, options, question.params)
         except ParamError as exc:
             raise ConsultationError(f"questions.{index}.{exc.field}: {exc.message}") from None
     return spec

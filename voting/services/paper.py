@@ -162,7 +162,6 @@ def enter_paper_count(
             PaperCount.question_key == question_key,
         )
     ).first()
-    details = {"district": district, "question": question_key, "figures": figures}
     if entry is None:
         entry = PaperCount(
             consultation_id=consultation.id,
@@ -172,32 +171,27 @@ def enter_paper_count(
             entered_by=actor,
             entered_at=now,
         )
-        session.add(entry)
-        record_event(
-            session=session,
-            actor=actor,
-            action="paper.count_entered",
-            consultation_id=consultation.id,
-            **details,
-        )
-        session.flush()
-        return entry
-    if entry.confirmed_by is not None:
-        raise PaperError("already_confirmed")
-    if entry.entered_by == actor:
-        raise PaperError("same_person")
-    differing = [name for name in names if entry.figures.get(name) != figures[name]]
-    if differing:
-        raise PaperError("mismatch", fields=differing)
-    entry.confirmed_by = actor
-    entry.confirmed_at = now
+        action = "paper.count_entered"
+    else:
+        if entry.confirmed_by is not None:
+            raise PaperError("already_confirmed")
+        if entry.entered_by == actor:
+            raise PaperError("same_person")
+        differing = [name for name in names if entry.figures.get(name) != figures[name]]
+        if differing:
+            raise PaperError("mismatch", fields=differing)
+        entry.confirmed_by = actor
+        entry.confirmed_at = now
+        action = "paper.count_confirmed"
     session.add(entry)
     record_event(
         session=session,
         actor=actor,
-        action="paper.count_confirmed",
+        action=action,
         consultation_id=consultation.id,
-        **details,
+        district=district,
+        question=question_key,
+        figures=figures,
     )
     session.flush()
     return entry
