@@ -2,12 +2,12 @@
 
 from typing import Any
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session
 
 from ballots.keys import public_key_list
 from ballots.log import leaves, log_root, log_size, tree_heads
 from ballots.models import Participation
-from results.services import published_result
+from results.services import count_rows, published_result
 from voting.models import Consultation
 from voting.paper_models import PaperMark
 from voting.services.consultations import electorate_size
@@ -40,12 +40,6 @@ def manifest(consultation: Consultation) -> dict[str, Any]:
     }
 
 
-def _count(session: Session, table: Any, consultation_id: int) -> int:
-    return session.exec(
-        select(func.count()).select_from(table).where(table.consultation_id == consultation_id)
-    ).one()
-
-
 def bundle_turnout(*, session: Session, consultation: Consultation) -> dict[str, int]:
     """Return the electorate and the marks, online (one per logged ballot) and on paper."""
     if consultation.electorate_deleted_at is not None:
@@ -55,8 +49,8 @@ def bundle_turnout(*, session: Session, consultation: Consultation) -> dict[str,
         paper = consultation.paper_count or 0
     else:
         eligible = electorate_size(session=session, consultation_id=consultation.id)
-        marks = _count(session, Participation, consultation.id)
-        paper = _count(session, PaperMark, consultation.id)
+        marks = count_rows(session, Participation, consultation.id)
+        paper = count_rows(session, PaperMark, consultation.id)
     # Paper ballots set participation marks but are not in the log: their counts are
     # published apart (results.paper), so only the online marks must match the leaves.
     return {"eligible": eligible, "participation_marks": marks - paper, "paper_marks": paper}

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from io import BytesIO
 
 import matplotlib
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from results.numbers import format_int, format_percent
@@ -29,15 +30,20 @@ _STYLE = {
 }
 
 
-def _rows(labels: Sequence[str], counts: Sequence[float], sort: bool) -> list[tuple[str, float]]:
-    rows = list(zip(labels, counts, strict=True))
-    # sorted() is stable: equal counts keep the order they were given in.
-    return sorted(rows, key=lambda row: -row[1]) if sort else rows
-
-
 def _order(counts: Sequence[float], sort: bool) -> list[int]:
     indices = list(range(len(counts)))
+    # sorted() is stable: equal counts keep the order they were given in.
     return sorted(indices, key=lambda i: -counts[i]) if sort else indices
+
+
+def _finish_bars(ax: Axes, top: float) -> None:
+    """Leave room for the bars' labels and drop what the direct labels make redundant."""
+    # The longest bar takes 62 % of the width, leaving room for its label on the right.
+    ax.set_xlim(0, top / 0.62 if top else 1)
+    ax.set_xticks([])
+    ax.tick_params(axis="y", length=0)
+    # Without x ticks the bottom spine is a bare line; the direct labels carry the numbers.
+    ax.spines[["top", "right", "bottom"]].set_visible(False)
 
 
 def _number(count: int, base: int, locale: str) -> str:
@@ -71,40 +77,28 @@ def bar_chart(
         else [_number(int(counts[i]), base, locale) for i in order]
     )
     marks = [bool(marked[i]) for i in order] if marked is not None else [False] * len(order)
-    rows = order
     lines = max((name.count("\n") + 1 for name in names), default=1)
-    height_in = 1.4 + len(rows) * (0.25 + 0.2 * lines)
+    height_in = 1.4 + len(order) * (0.25 + 0.2 * lines)
 
     # Fonts are fixed when text is created, so the style must be active while drawing.
     with matplotlib.rc_context(_STYLE):
-        fig = Figure(figsize=(WIDTH_IN, height_in), layout="constrained")
+        fig = _figure(title, base_label, height_in)
         ax = fig.add_subplot()
         bars = ax.barh(
-            range(len(rows)),
+            range(len(order)),
             values,
             color=[MARKED if m else COLOUR for m in marks],
             hatch=["//" if m else "" for m in marks],
             edgecolor="#ffffff",
             height=0.6,
         )
-        ax.set_yticks(range(len(rows)), names)
+        ax.set_yticks(range(len(order)), names)
         ax.invert_yaxis()  # first row on top
         ax.bar_label(bars, texts, padding=4)
-        # The longest bar takes 62 % of the width, leaving room for its label on the right.
-        top = max([*values, line[0] if line else 0], default=0)
         if line is not None:
             ax.axvline(line[0], color=LINE, linestyle="--", linewidth=1.2)
             ax.text(line[0], -0.6, line[1], ha="center", va="bottom", fontsize="small")
-        ax.set_xlim(0, top / 0.62 if top else 1)
-        ax.set_xticks([])
-        ax.tick_params(axis="y", length=0)
-        # Without x ticks the bottom spine is a bare line; the direct labels carry the numbers.
-        ax.spines[["top", "right", "bottom"]].set_visible(False)
-        # Title and caption start at the figure's edge, so they may span the label column too.
-        fig.suptitle(
-            textwrap.fill(title, 70), x=0.01, ha="left", fontsize="large", fontweight="bold"
-        )
-        fig.supxlabel(textwrap.fill(base_label, 90), x=0.01, ha="left", fontsize="medium")
+        _finish_bars(ax, max([*values, line[0] if line else 0], default=0))
     return fig
 
 
@@ -137,13 +131,14 @@ def alt_text(
     """Describe the chart's numbers in one line of text, in the chart's order."""
     items = ", ".join(
         f"{label} {format_int(int(n), locale)} ({format_percent(int(n), base, locale)})"
-        for label, n in _rows(labels, counts, sort)
+        for label, n in ((labels[i], counts[i]) for i in _order(counts, sort))
     )
     return f"{title}: {items}"
 
 
 def _figure(title: str, caption: str, height_in: float) -> Figure:
     fig = Figure(figsize=(WIDTH_IN, height_in), layout="constrained")
+    # Title and caption start at the figure's edge, so they may span the label column too.
     fig.suptitle(textwrap.fill(title, 70), x=0.01, ha="left", fontsize="large", fontweight="bold")
     fig.supxlabel(textwrap.fill(caption, 90), x=0.01, ha="left", fontsize="medium")
     return fig
@@ -169,10 +164,7 @@ def rounds_chart(
             ax.set_yticks(range(len(rows)), [textwrap.fill(n, LABEL_CHARS) for n, _, _ in rows])
             ax.invert_yaxis()
             ax.bar_label(bars, [text for _, _, text in rows], padding=4)
-            ax.set_xlim(0, top / 0.62 if top else 1)
-            ax.set_xticks([])
-            ax.tick_params(axis="y", length=0)
-            ax.spines[["top", "right", "bottom"]].set_visible(False)
+            _finish_bars(ax, top)
             ax.set_title(name, loc="left", fontsize="medium", fontweight="bold")
     return fig
 
@@ -337,9 +329,5 @@ def budget_chart(
         bottom.set_yticks(range(len(order)), [textwrap.fill(labels[i], LABEL_CHARS) for i in order])
         bottom.invert_yaxis()
         bottom.bar_label(bars, [value_labels[i] for i in order], padding=4)
-        most = max(votes, default=0)
-        bottom.set_xlim(0, most / 0.62 if most else 1)
-        bottom.set_xticks([])
-        bottom.tick_params(axis="y", length=0)
-        bottom.spines[["top", "right", "bottom"]].set_visible(False)
+        _finish_bars(bottom, max(votes, default=0))
     return fig

@@ -8,11 +8,11 @@ from collections.abc import Iterator, Mapping
 from itertools import repeat
 from typing import Any
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
 from results.methods import count
 from voting.models import Consultation
-from voting.paper_models import PaperCount, PaperMark
+from voting.paper_models import PaperCount
 from voting.services.paper import paper_marks_by_district, paper_total
 
 
@@ -79,18 +79,10 @@ def paper_section(
         marks = consultation.paper_count or 0
         districts: set[str] = set()
     else:
-        marks = session.exec(
-            select(func.count())
-            .select_from(PaperMark)
-            .where(PaperMark.consultation_id == consultation.id)
-        ).one()
-        districts = {
-            d
-            for d, n in paper_marks_by_district(
-                session=session, consultation_id=consultation.id
-            ).items()
-            if n
-        }
+        # Every paper mark has its voter, so the per-district counts add up to all marks.
+        by_district = paper_marks_by_district(session=session, consultation_id=consultation.id)
+        marks = sum(by_district.values())
+        districts = set(by_district)
     if not marks and not protocol:
         return None
     online_ballots = data["turnout"]["ballots"]

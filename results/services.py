@@ -17,7 +17,8 @@ from voting.paper_models import PaperMark
 from voting.services.consultations import ConsultationError, electorate_size, transition
 
 
-def _count(session: Session, model: type, consultation_id: int) -> int:
+def count_rows(session: Session, model: type, consultation_id: int) -> int:
+    """Return how many rows of `model` belong to the consultation."""
     return session.exec(
         select(func.count()).select_from(model).where(model.consultation_id == consultation_id)
     ).one()
@@ -44,9 +45,9 @@ def tally_consultation(
     """
     lot_seed = log_root(session=session, consultation_id=consultation.id)
     eligible = electorate_size(session=session, consultation_id=consultation.id)
-    ballots = _count(session, Ballot, consultation.id)
+    ballots = count_rows(session, Ballot, consultation.id)
     # Paper ballots set participation marks too; their counts are kept apart (results.paper).
-    marks = _count(session, Participation, consultation.id) - _count(
+    marks = count_rows(session, Participation, consultation.id) - count_rows(
         session, PaperMark, consultation.id
     )
     if ballots != marks:

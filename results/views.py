@@ -58,7 +58,7 @@ def page(slug: str) -> str:
     """Show the published result: turnout, then per question words, chart and table."""
     consultation, result = _published(slug)
     # Charts come as files (<img>): the Content-Security-Policy forbids their inline styles.
-    questions = [{"figures": figures(question)} for question in result.data["questions"]]
+    questions = [figures(question) for question in result.data["questions"]]
     turnout = result.data["turnout"]
     return render_template(
         "results/page.html",

@@ -57,9 +57,9 @@ def count(method: str, options: Sequence[str], ballots: Iterable[Any], **params:
     return counter(options, ballots, **params)
 
 
-def tiers(options: Sequence[str], counts: Mapping[str, int]) -> list[list[str]]:
-    """Group `options` by count, highest first, keeping `options` order within a tie."""
-    by_count: dict[int, list[str]] = {}
+def tiers(options: Sequence[str], counts: Mapping[str, Any]) -> list[list[str]]:
+    """Group `options` by count (or any sortable key), highest first, keeping `options` order."""
+    by_count: dict[Any, list[str]] = {}
     for option in options:
         by_count.setdefault(counts[option], []).append(option)
     return [by_count[n] for n in sorted(by_count, reverse=True)]

@@ -1,7 +1,7 @@
 """Reading a stream of answers once into counted, checked ballots."""
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ballots.content import BallotError, BallotQuestion, check_answer
@@ -39,29 +39,25 @@ def read_rankings(
     Equal rankings are counted together, so memory grows with the number of different
     rankings, not with the number of ballots.
     """
-    check = checker(method, options)
-    rankings: Counter[tuple[str, ...]] = Counter()
-    blank = 0
-    for ballot in ballots:
-        ranking = check(ballot)
-        if ranking is None:
-            blank += 1
-        else:
-            rankings[tuple(ranking)] += 1
-    return rankings, blank
+    return _read_lists(checker(method, options), ballots)
 
 
 def read_approvals(
     method: str, options: Sequence[str], ballots: Iterable[Any], params: Mapping[str, Any]
 ) -> tuple[Counter[tuple[str, ...]], int]:
     """Return how often each set of approved options was given, and the blank ballots."""
-    check = checker(method, options, params)
-    sets: Counter[tuple[str, ...]] = Counter()
+    return _read_lists(checker(method, options, params), ballots)
+
+
+def _read_lists(
+    check: Callable[[Any], Any], ballots: Iterable[Any]
+) -> tuple[Counter[tuple[str, ...]], int]:
+    counted: Counter[tuple[str, ...]] = Counter()
     blank = 0
     for ballot in ballots:
-        chosen = check(ballot)
-        if chosen is None:
+        answer = check(ballot)
+        if answer is None:
             blank += 1
         else:
-            sets[tuple(chosen)] += 1
-    return sets, blank
+            counted[tuple(answer)] += 1
+    return counted, blank

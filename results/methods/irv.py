@@ -4,7 +4,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
 
-from results.methods import Outcome, register
+from results.methods import Outcome, register, tiers
 from results.methods.ballots_read import read_rankings
 from results.methods.lot import last_by_lot, lot_record
 
@@ -111,13 +111,8 @@ def count_irv(
         votes[loser] = 0
     details["rounds"] = rounds
     last = rounds[-1]["votes"] if rounds else {}
-    ranking: list[list[str]] = []
-    if len(winners) == 1:
-        ranking.append(winners)
-    standing_tiers: dict[int, list[str]] = {}
-    for option in options:
-        if option in last and option not in (winners if len(winners) == 1 else []):
-            standing_tiers.setdefault(last[option], []).append(option)
-    ranking += [standing_tiers[n] for n in sorted(standing_tiers, reverse=True)]
+    elected = winners if len(winners) == 1 else []
+    ranking = [elected] if elected else []
+    ranking += tiers([o for o in options if o in last and o not in elected], last)
     ranking += [[option] for option in reversed(eliminated)]
     return Outcome(winners=winners, ranking=ranking, details=details)

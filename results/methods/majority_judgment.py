@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from results.methods import Outcome, register
+from results.methods import Outcome, register, tiers
 from results.methods.ballots_read import checker
 from results.methods.lot import single_winner
 
@@ -63,8 +63,7 @@ def count_majority_judgment(
     """Rank options by majority grade (lower median), then by the majority gauge."""
     profile, voted, blank = read_grades("majority_judgment", options, ballots, grades)
     keys = {option: gauge(profile[option]) for option in options}
-    order = sorted(set(keys.values()), reverse=True)
-    ranking = [[o for o in options if keys[o] == key] for key in order]
+    ranking = tiers(options, keys)
     winners, extra = single_winner(ranking, lot_seed, decided=voted > 0)
     details: dict[str, Any] = {
         "grades": list(grades),

@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from results.methods import Outcome, register
+from results.methods import Outcome, register, tiers
 from results.methods.ballots_read import read_approvals
 from results.methods.lot import lot_order, lot_record
 
@@ -42,12 +42,9 @@ def greedy_fill(
     Equal votes matter only when the tied options do not all fit: then the lot orders
     them, or, without a seed, filling stops and the tie is reported.
     """
-    by_votes: dict[int, list[str]] = {}
-    for option in options:
-        if option not in funded and votes[option] > 0:
-            by_votes.setdefault(votes[option], []).append(option)
-    for n in sorted(by_votes, reverse=True):
-        tier = by_votes[n]
+    unfunded = [o for o in options if o not in funded and votes[o] > 0]
+    for tier in tiers(unfunded, votes):
+        n = votes[tier[0]]
         fitting = [o for o in tier if costs[o] <= remaining]
         if len(fitting) > 1 and sum(costs[o] for o in fitting) > remaining:
             if lot_seed is None:
@@ -75,11 +72,7 @@ def pb_outcome(
 ) -> Outcome:
     """Return a budgeting outcome: funded projects in order of funding, then the others."""
     spent = sum(costs[o] for o in funded)
-    rest: dict[int, list[str]] = {}
-    for option in options:
-        if option not in funded:
-            rest.setdefault(votes[option], []).append(option)
-    ranking = [[o] for o in funded] + [rest[n] for n in sorted(rest, reverse=True)]
+    ranking = [[o] for o in funded] + tiers([o for o in options if o not in funded], votes)
     details.update(
         {
             "budget": budget,
