@@ -9,7 +9,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from sqlmodel import Session, SQLModel
 
 from ballots.keys import publish_key, read_signer, write_key_file
 from ballots.receipts import Signer
+from ballots.services import CastBallot, cast_ballot
 from voting import create_app
 from voting.db import EXTENSION_KEY as ENGINE
 from voting.db import get_engine
@@ -219,6 +220,26 @@ def make_open_consultation(session: Session, voters: int = 5, **overrides: Any) 
     )
     session.commit()
     return OpenConsultation(consultation.id, consultation.slug, [letter.code for letter in letters])
+
+
+def cast_code(
+    session: Session,
+    consultation_id: int,
+    code: str,
+    signer: Signer,
+    answers: dict[str, Any],
+    now: datetime | None = None,
+) -> CastBallot:
+    """Cast ``answers`` with a polling-card code under the test pseudonym key; no commit."""
+    return cast_ballot(
+        session=session,
+        consultation_id=consultation_id,
+        code=code,
+        answers=answers,
+        pseudonym_key=PSEUDONYM_KEY,
+        signer=signer,
+        now=now or utcnow(),
+    )
 
 
 def csrf_token(client: FlaskClient, url: str) -> str:

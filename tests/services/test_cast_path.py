@@ -10,7 +10,7 @@ from sqlmodel import func, select
 from ballots.definition import find_definition
 from ballots.models import Ballot
 from ballots.services import CastRefused, cast_ballot, prepare_ballot, record_ballot
-from tests.conftest import KNOWN_METHODS, PSEUDONYM_KEY, spec_data
+from tests.conftest import KNOWN_METHODS, PSEUDONYM_KEY, cast_code, spec_data
 from voting.db import DriverStatement
 from voting.models import Consultation
 from voting.services.consultations import load_consultation, parse_spec, transition
@@ -95,14 +95,8 @@ def test_a_draft_is_read_afresh_every_time(session):
 
 
 def test_driver_statements_raise_sqlalchemy_errors(session, signer, open_consultation):
-    cast = cast_ballot(
-        session=session,
-        consultation_id=open_consultation.id,
-        code=open_consultation.codes[0],
-        answers=ANSWERS,
-        pseudonym_key=PSEUDONYM_KEY,
-        signer=signer,
-        now=NOW,
+    cast = cast_code(
+        session, open_consultation.id, open_consultation.codes[0], signer, ANSWERS, NOW
     )
     session.commit()
     duplicate = {

@@ -10,8 +10,8 @@ from sqlmodel import select
 from ballots.canonical import canonical_json
 from ballots.merkle import leaf_hash
 from ballots.models import Ballot, Participation, TurnoutCounter
-from ballots.services import CastRefused, ballot_entry, cast_ballot
-from tests.conftest import PSEUDONYM_KEY
+from ballots.services import CastRefused, ballot_entry
+from tests.conftest import cast_code
 from voting.codes import generate_code
 
 ANSWERS = {"brunnen": "no", "nutzung": "spielplatz", "projekte": ["baenke"]}
@@ -19,15 +19,7 @@ NOW = datetime(2026, 11, 24, 13, 47, tzinfo=UTC)
 
 
 def cast(session, consultation, code, signer, answers=ANSWERS):  # type: ignore[no-untyped-def]
-    return cast_ballot(
-        session=session,
-        consultation_id=consultation.id,
-        code=code,
-        answers=answers,
-        pseudonym_key=PSEUDONYM_KEY,
-        signer=signer,
-        now=NOW,
-    )
+    return cast_code(session, consultation.id, code, signer, answers, NOW)
 
 
 def test_cast_writes_mark_ballot_and_hourly_counter(session, signer, open_consultation):

@@ -7,8 +7,7 @@ import pytest
 from ballots import merkle
 from ballots.log import ProofError, consistency, inclusion, leaf_hashes, log_root, tree_heads
 from ballots.models import LogState
-from ballots.services import cast_ballot
-from tests.conftest import PSEUDONYM_KEY
+from tests.conftest import cast_code
 
 ANSWERS = {"brunnen": "no", "nutzung": None, "projekte": ["licht"]}
 
@@ -18,14 +17,8 @@ def test_appends_keep_the_frontier_and_the_root(session, signer, open_consultati
     assert log_root(session=session, consultation_id=cid) == merkle.EMPTY_ROOT
     receipts = []
     for code in open_consultation.codes:
-        cast = cast_ballot(
-            session=session,
-            consultation_id=cid,
-            code=code,
-            answers=ANSWERS,
-            pseudonym_key=PSEUDONYM_KEY,
-            signer=signer,
-            now=datetime(2027, 3, 2, 9, 30, tzinfo=UTC),
+        cast = cast_code(
+            session, cid, code, signer, ANSWERS, datetime(2027, 3, 2, 9, 30, tzinfo=UTC)
         )
         session.commit()
         receipts.append(cast.receipt)

@@ -6,12 +6,12 @@ import pytest
 from sqlmodel import select
 
 from ballots.models import Participation
-from ballots.services import CastRefused, cast_ballot
+from ballots.services import CastRefused
 from ballots.verify import verify_bundle
 from results.bundle import build_bundle
 from results.paper import paper_section
 from results.services import publish_result, published_result, tally_consultation
-from tests.conftest import PSEUDONYM_KEY
+from tests.conftest import PSEUDONYM_KEY, cast_code
 from voting.codes import generate_code
 from voting.models import AuditEvent, Consultation, utcnow
 from voting.paper_models import PaperCount, PaperMark
@@ -48,15 +48,7 @@ def mark(session, consultation, code):  # type: ignore[no-untyped-def]
 
 
 def vote_online(session, consultation, code, signer):  # type: ignore[no-untyped-def]
-    cast_ballot(
-        session=session,
-        consultation_id=consultation.id,
-        code=code,
-        answers=ANSWERS,
-        pseudonym_key=PSEUDONYM_KEY,
-        signer=signer,
-        now=NOW,
-    )
+    cast_code(session, consultation.id, code, signer, ANSWERS, NOW)
     session.commit()
 
 

@@ -6,8 +6,8 @@ import pytest
 from sqlmodel import select
 
 from ballots.models import Ballot, Participation
-from ballots.services import CastRefused, cast_ballot, cast_resident_ballot
-from tests.conftest import PSEUDONYM_KEY, make_resident
+from ballots.services import CastRefused, cast_resident_ballot
+from tests.conftest import cast_code, make_resident
 
 ANSWERS = {"brunnen": "yes", "nutzung": "garten", "projekte": []}
 NOW = datetime(2026, 11, 24, 13, 47, tzinfo=UTC)
@@ -32,29 +32,13 @@ def test_resident_votes_without_a_code_and_the_polling_card_is_then_used(
     session.commit()
     assert session.exec(select(Ballot.tracking_code)).one() == cast.tracking_code
     with pytest.raises(CastRefused) as refused:
-        cast_ballot(
-            session=session,
-            consultation_id=open_consultation.id,
-            code=open_consultation.codes[0],
-            answers=ANSWERS,
-            pseudonym_key=PSEUDONYM_KEY,
-            signer=signer,
-            now=NOW,
-        )
+        cast_code(session, open_consultation.id, open_consultation.codes[0], signer, ANSWERS, NOW)
     assert refused.value.reason == "already_voted"
 
 
 def test_resident_whose_card_voted_cannot_vote_again(session, open_consultation, signer):
     resident = make_resident(session, person_id="P00001")
-    cast_ballot(
-        session=session,
-        consultation_id=open_consultation.id,
-        code=open_consultation.codes[1],
-        answers=ANSWERS,
-        pseudonym_key=PSEUDONYM_KEY,
-        signer=signer,
-        now=NOW,
-    )
+    cast_code(session, open_consultation.id, open_consultation.codes[1], signer, ANSWERS, NOW)
     session.commit()
     with pytest.raises(CastRefused) as refused:
         cast_as(session, open_consultation, resident, signer)

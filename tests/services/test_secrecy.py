@@ -6,10 +6,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import DateTime, inspect, select, text
 
 from ballots.models import Ballot, Participation, TurnoutCounter
-from ballots.services import cast_ballot
 from ballots.traces import erase_cast_order
 from results.services import tally_consultation
-from tests.conftest import PSEUDONYM_KEY, make_open_consultation
+from tests.conftest import PSEUDONYM_KEY, cast_code, make_open_consultation
 from voting.codes import normalise_code
 from voting.models import Consultation, Voter
 from voting.pseudonyms import code_hash
@@ -64,14 +63,13 @@ def test_the_order_of_the_log_says_nothing_about_the_order_of_the_marks(session,
     random.Random(7).shuffle(order)
     now = datetime(2027, 3, 2, 17, 59, tzinfo=UTC)
     for step, position in enumerate(order):
-        cast_ballot(
-            session=session,
-            consultation_id=consultation.id,
-            code=consultation.codes[position],
-            answers=ANSWERS,
-            pseudonym_key=PSEUDONYM_KEY,
-            signer=signer,
-            now=now + timedelta(minutes=step),
+        cast_code(
+            session,
+            consultation.id,
+            consultation.codes[position],
+            signer,
+            ANSWERS,
+            now + timedelta(minutes=step),
         )
         session.commit()
     voter_of_code = {
@@ -110,14 +108,13 @@ def test_after_the_count_storage_keeps_no_trace_of_the_order_of_voting(session, 
     consultation = make_open_consultation(session, voters=8)
     order = [5, 2, 7, 0, 3, 6, 1, 4]
     for position in order:
-        cast_ballot(
-            session=session,
-            consultation_id=consultation.id,
-            code=consultation.codes[position],
-            answers=ANSWERS,
-            pseudonym_key=PSEUDONYM_KEY,
-            signer=signer,
-            now=datetime(2027, 3, 2, 17, tzinfo=UTC),
+        cast_code(
+            session,
+            consultation.id,
+            consultation.codes[position],
+            signer,
+            ANSWERS,
+            datetime(2027, 3, 2, 17, tzinfo=UTC),
         )
         session.commit()
     postgres = session.get_bind().dialect.name == "postgresql"

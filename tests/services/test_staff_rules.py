@@ -7,9 +7,8 @@ from sqlmodel import Session, func, select
 
 from ballots.models import Ballot, Participation
 from ballots.receipts import Signer
-from ballots.services import cast_ballot
 from results.services import tally_consultation
-from tests.conftest import KNOWN_METHODS, PSEUDONYM_KEY, make_open_consultation, spec_data
+from tests.conftest import KNOWN_METHODS, cast_code, make_open_consultation, spec_data
 from voting.models import AuditEvent, Consultation, Voter, utcnow
 from voting.services.consultations import (
     ConsultationError,
@@ -28,15 +27,7 @@ HEADER = "Ordnungsmerkmal;Vorname;Nachname;Straße;PLZ;Ort;Ortsbezirk;Geburtsdat
 def published(session: Session, signer: Signer) -> Consultation:
     opened = make_open_consultation(session, voters=3)
     consultation = session.get(Consultation, opened.id)
-    cast_ballot(
-        session=session,
-        consultation_id=opened.id,
-        code=opened.codes[0],
-        answers={},
-        pseudonym_key=PSEUDONYM_KEY,
-        signer=signer,
-        now=utcnow(),
-    )
+    cast_code(session, opened.id, opened.codes[0], signer, {})
     transition(session=session, consultation=consultation, action="close", actor="anna")
     tally_consultation(session=session, consultation=consultation, actor="anna")
     transition(session=session, consultation=consultation, action="publish", actor="ben")

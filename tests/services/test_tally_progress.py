@@ -1,24 +1,15 @@
 """Counting reports how far it is, so staff see progress on long tallies."""
 
-from ballots.services import cast_ballot
 from results.services import tally_consultation
-from tests.conftest import PSEUDONYM_KEY, make_open_consultation
-from voting.models import Consultation, utcnow
+from tests.conftest import cast_code, make_open_consultation
+from voting.models import Consultation
 from voting.services.consultations import transition
 
 
 def test_the_tally_reports_every_ballot_of_every_question(session, signer):
     opened = make_open_consultation(session, voters=4)
     for code in opened.codes[:3]:
-        cast_ballot(
-            session=session,
-            consultation_id=opened.id,
-            code=code,
-            answers={"brunnen": "yes"},
-            pseudonym_key=PSEUDONYM_KEY,
-            signer=signer,
-            now=utcnow(),
-        )
+        cast_code(session, opened.id, code, signer, {"brunnen": "yes"})
         session.commit()
     consultation = session.get(Consultation, opened.id)
     transition(session=session, consultation=consultation, action="close", actor="test")

@@ -25,6 +25,9 @@ from tests.sitemap import FormCase, Site, Visit, form_cases, log_in, page_visits
 from tests.sitemap import snapshot as stored
 
 EXAMPLES = 20
+FUZZ = settings(
+    max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+)
 ROOT = Path(__file__).resolve().parents[2]
 COUNTS: Counter[str] = Counter()
 
@@ -131,12 +134,7 @@ def fuzz_form(app: Any, session: Any, case: FormCase) -> None:
     token_choices = ["valid", "missing", "junk"] if case.fuzzed else ["missing", "junk"]
     before = stored(session)
 
-    @settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
+    @FUZZ
     @given(
         lang=st.sampled_from(["de", "en"]),
         token=st.sampled_from(token_choices),
@@ -168,12 +166,7 @@ def fuzz_get(app: Any, session: Any, visit: Visit) -> None:
     by_lang = clients(app, visit.role)
     before = stored(session)
 
-    @settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
+    @FUZZ
     @given(
         lang=st.sampled_from(["de", "en"]),
         segment=st.one_of(text, invalid_utf8),
@@ -205,11 +198,13 @@ def fuzz_get(app: Any, session: Any, visit: Visit) -> None:
 
 def test_junk_never_breaks_or_changes_anything(app, session, site):
     clients.cache_clear()
-    for case in form_cases(site):
+    cases = form_cases(site)
+    visits = [visit for visit in page_visits(site) if visit.kind in ("json", "redirect")]
+    assert cases and visits, "the site map offers nothing to fuzz"
+    for case in cases:
         fuzz_form(app, session, case)
-    for visit in page_visits(site):
-        if visit.kind in ("json", "redirect"):
-            fuzz_get(app, session, visit)
+    for visit in visits:
+        fuzz_get(app, session, visit)
     report = ROOT / "test-artifacts" / "fuzz-examples.json"
     report.parent.mkdir(exist_ok=True)
     report.write_text(json.dumps(dict(COUNTS), indent=1), encoding="utf-8")

@@ -83,6 +83,7 @@ def test_over_https_forms_work_without_a_referer(client, auth):
     data = {"csrf_token": token, "username": "redaktion", "password": PASSWORD}
     response = client.post("/staff/login", data=data, base_url=https)
     assert response.status_code == 302
+    assert client.get("/staff/", base_url=https).status_code == 200  # logged in
 
 
 def test_a_nul_character_in_a_form_is_refused_in_the_visitors_language(client, auth):

@@ -222,3 +222,24 @@ def test_mails_are_written_in_the_language_chosen_at_sign_up(client, caplog):
     client.get("/language/en")
     sign_up(client, "jane@example.org")
     assert "Subject: Please confirm your e-mail address" in mails(caplog)[-1]
+
+
+def test_login_goes_on_only_to_an_address_of_this_site(app, session):
+    make_resident(session)
+    for target, expected in (
+        ("/proposals", "/proposals"),
+        ("//evil.example/x", "/residents/account"),
+        ("/\\evil.example", "/residents/account"),
+        ("https://evil.example/", "/residents/account"),
+    ):
+        client = app.test_client()  # logged out for each address
+        response = client.post(
+            f"/residents/login?next={target}",
+            data={
+                "csrf_token": csrf_token(client, "/residents/login"),
+                "email": "erika@example.org",
+                "password": PASSWORD,
+            },
+        )
+        assert response.status_code == 302
+        assert response.headers["Location"] == expected, target

@@ -3,7 +3,6 @@
 import csv
 import io
 import json
-from datetime import UTC, datetime
 
 import pytest
 from sqlmodel import Session, select
@@ -12,10 +11,9 @@ from werkzeug.datastructures import MultiDict
 from ballots.definition import find_definition
 from ballots.forms import ballot_form_class
 from ballots.models import Ballot
-from ballots.services import cast_ballot
 from results.pabulib import read_pb
 from results.services import publish_result, tally_consultation
-from tests.conftest import PSEUDONYM_KEY, csrf_token, make_open_consultation
+from tests.conftest import cast_code, csrf_token, make_open_consultation
 from voting.models import Consultation
 from voting.services.consultations import transition
 
@@ -99,15 +97,7 @@ def counted(session, signer):  # type: ignore[no-untyped-def]
     """A consultation with a question of every method, 12 ballots, tallied; not published."""
     opened = make_open_consultation(session, voters=14, questions=QUESTIONS)
     for i, code in enumerate(opened.codes[:12]):
-        cast_ballot(
-            session=session,
-            consultation_id=opened.id,
-            code=code,
-            answers=answers(i),
-            pseudonym_key=PSEUDONYM_KEY,
-            signer=signer,
-            now=datetime.now(UTC),
-        )
+        cast_code(session, opened.id, code, signer, answers(i))
         session.commit()
     return opened
 

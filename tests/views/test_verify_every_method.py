@@ -1,15 +1,13 @@
 """A published consultation with a question of every counting method verifies, lots and all."""
 
 import copy
-from datetime import UTC, datetime
 
 import pytest
 
-from ballots.services import cast_ballot
 from ballots.verify import VerificationError, verify_bundle
 from results.methods import METHODS
 from results.services import publish_result, tally_consultation
-from tests.conftest import PSEUDONYM_KEY, make_open_consultation
+from tests.conftest import cast_code, make_open_consultation
 from voting.models import Consultation
 from voting.services.consultations import transition
 
@@ -71,15 +69,7 @@ def published(client, session, signer):  # type: ignore[no-untyped-def]
     ballots = [answers(r) for r in HALF] + [answers(mirrored(r)) for r in HALF]
     opened = make_open_consultation(session, voters=8, questions=QUESTIONS)
     for code, content in zip(opened.codes, ballots, strict=False):
-        cast_ballot(
-            session=session,
-            consultation_id=opened.id,
-            code=code,
-            answers=content,
-            pseudonym_key=PSEUDONYM_KEY,
-            signer=signer,
-            now=datetime.now(UTC),
-        )
+        cast_code(session, opened.id, code, signer, content)
         session.commit()
     consultation = session.get(Consultation, opened.id)
     transition(session=session, consultation=consultation, action="close", actor="test")
