@@ -29,8 +29,9 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
+from voting.form_checks import WholeNumberRange
 from voting.models import Consultation
 from voting.services.consultations import BERLIN
 
@@ -115,7 +116,7 @@ class ConsultationForm(FlaskForm):
         default=18,
         validators=[
             InputRequired(message=_l("Please enter a minimum age.")),
-            NumberRange(min=0, max=120, message=_l("The minimum age must be from 0 to 120.")),
+            WholeNumberRange(min=0, max=120, message=_l("The minimum age must be from 0 to 120.")),
         ],
     )
     districts = TextAreaField(

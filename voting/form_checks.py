@@ -17,3 +17,20 @@ class OfferedChoice:
         values = field.data if isinstance(field.data, list) else [field.data]
         if any(str(value) not in offered for value in values if value not in (None, "")):
             raise ValidationError(self.message)
+
+
+class WholeNumberRange:
+    """Accept a whole number from ``min`` to ``max``.
+
+    WTForms' NumberRange turns the number into a float first, so a number of a few
+    hundred digits raises OverflowError there instead of failing validation.
+    """
+
+    def __init__(self, *, min: int, max: int, message: Any) -> None:  # noqa: A002
+        self.min = min
+        self.max = max
+        self.message = message
+
+    def __call__(self, form: Form, field: Field) -> None:
+        if field.data is None or not self.min <= field.data <= self.max:
+            raise ValidationError(self.message)

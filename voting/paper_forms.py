@@ -3,10 +3,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from ballots.forms import YES_NO_LABELS
-from voting.form_checks import OfferedChoice
+from voting.form_checks import OfferedChoice, WholeNumberRange
 from voting.models import Question
 
 FIELD_LABELS = {
@@ -64,7 +64,7 @@ def paper_count_form_class(question: Question, names: list[str]) -> type[PaperCo
             label,
             validators=[
                 InputRequired(message=_l("Please enter a number, 0 if there are none.")),
-                NumberRange(
+                WholeNumberRange(
                     min=0, max=10_000_000, message=_l("Please enter a whole number of 0 or more.")
                 ),
             ],

@@ -92,6 +92,9 @@ def test_double_entry_by_two_people_shows_a_mismatch_and_saves_nothing(
     assert "Keine gültige, ganze Zahl" in enter(client, slug, {**BRUNNEN, "no": "abc"}).get_data(
         as_text=True
     )
+    # Too large for a float: refused like any number out of range, never a 500.
+    huge = enter(client, slug, {**BRUNNEN, "no": "1" * 1000})
+    assert huge.status_code == 400 and "ganze Zahl von 0 oder mehr" in huge.get_data(as_text=True)
     assert enter(client, slug, BRUNNEN, district="Mars").status_code == 400
     assert enter(client, slug, BRUNNEN).status_code == 302
     same = enter(client, slug, BRUNNEN)
