@@ -1,6 +1,7 @@
 """Database engine and the per-request session; the models live elsewhere."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 from flask import Flask, current_app, g, has_request_context, request
@@ -158,10 +159,34 @@ class DriverStatement:
                 for name, value in {**constants, **parameters}.items()
             }
         cursor = connection.connection.cursor()
-        try:
+        with _driver_errors(dialect, sql):
             cursor.execute(sql, parameters)
-        except dialect.loaded_dbapi.Error as error:
-            raise DBAPIError.instance(
-                sql, None, error, dialect.loaded_dbapi.Error, hide_parameters=True, dialect=dialect
-            ) from error
         return cursor
+
+
+@contextmanager
+def _driver_errors(dialect: Any, sql: str) -> Iterator[None]:
+    """Raise the driver's errors as SQLAlchemy's (an IntegrityError stays one)."""
+    try:
+        yield
+    except dialect.loaded_dbapi.Error as error:
+        raise DBAPIError.instance(
+            sql, None, error, dialect.loaded_dbapi.Error, hide_parameters=True, dialect=dialect
+        ) from error
+
+
+@contextmanager
+def pipelined(connection: Connection) -> Iterator[None]:
+    """Send the driver statements run inside together, where the driver can.
+
+    On PostgreSQL (psycopg's pipeline mode) they travel to the server without waiting for
+    each other's answers: one round trip instead of one each. A row is there when fetched;
+    an error arrives at the latest when the block ends, as SQLAlchemy's. SQLite runs in
+    the process and needs none of it.
+    """
+    driver = connection.connection.driver_connection
+    if not hasattr(driver, "pipeline"):
+        yield
+        return
+    with _driver_errors(connection.dialect, "(pipeline)"), driver.pipeline():
+        yield

@@ -11,7 +11,7 @@ from ballots.definition import find_definition
 from ballots.models import Ballot
 from ballots.services import CastRefused, cast_ballot, prepare_ballot, record_ballot
 from tests.conftest import KNOWN_METHODS, PSEUDONYM_KEY, cast_code, spec_data
-from voting.db import DriverStatement
+from voting.db import DriverStatement, pipelined
 from voting.models import Consultation
 from voting.services.consultations import load_consultation, parse_spec, transition
 
@@ -111,4 +111,42 @@ def test_driver_statements_raise_sqlalchemy_errors(session, signer, open_consult
     with pytest.raises(IntegrityError):
         statement.execute(session.connection(), duplicate)
     session.rollback()
+    assert session.exec(select(func.count()).select_from(Ballot)).one() == 1
+
+
+def test_an_error_in_a_pipeline_is_raised_as_sqlalchemys(session, signer, open_consultation):
+    cast = cast_code(
+        session, open_consultation.id, open_consultation.codes[0], signer, ANSWERS, NOW
+    )
+    session.commit()
+    duplicate = {
+        "consultation_id": open_consultation.id,
+        "tracking_code": cast.tracking_code,  # unique
+        "content": "{}",
+        "district": "",
+        "leaf_index": 99,
+        "leaf_hash": "00" * 32,
+    }
+    statement = DriverStatement(insert(Ballot.__table__))
+    connection = session.connection()
+    # On PostgreSQL the insert is only sent here; its error arrives when the block ends.
+    with pytest.raises(IntegrityError), pipelined(connection):
+        statement.execute(connection, duplicate)
+    session.rollback()
+    assert session.exec(select(func.count()).select_from(Ballot)).one() == 1
+
+
+def test_a_vote_after_an_error_in_a_pipeline_is_recorded(session, signer, open_consultation):
+    connection = session.connection()
+    with pytest.raises(IntegrityError), pipelined(connection):
+        DriverStatement(insert(Ballot.__table__)).execute(
+            connection,
+            {"consultation_id": open_consultation.id},  # content missing
+        )
+    session.rollback()
+    cast = cast_code(
+        session, open_consultation.id, open_consultation.codes[0], signer, ANSWERS, NOW
+    )
+    session.commit()
+    assert cast.receipt["tree_size"] == 1
     assert session.exec(select(func.count()).select_from(Ballot)).one() == 1
