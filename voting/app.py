@@ -18,6 +18,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from voting import auth, db, limits, security
 from voting.config import LANGUAGES, REQUIRED_SECRETS, defaults
+from voting.fragments import for_visitors
 from voting.labels import (
     ACTION_LABELS,
     JOB_KINDS,
@@ -136,6 +137,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.cli.add_command(resident_cli.residents_cli)
     results_cli.register(app)
     limits.init_app(app)
+    app.jinja_env.globals["for_visitors"] = for_visitors
 
     @app.context_processor
     def _template_globals() -> dict[str, Any]:
