@@ -1,5 +1,6 @@
 """The cast path reads a consultation's questions from memory and writes plain rows."""
 
+import sqlite3
 from datetime import UTC, datetime
 
 import pytest
@@ -11,7 +12,7 @@ from ballots.definition import find_definition
 from ballots.models import Ballot
 from ballots.services import CastRefused, cast_ballot, prepare_ballot, record_ballot
 from tests.conftest import KNOWN_METHODS, PSEUDONYM_KEY, cast_code, spec_data
-from voting.db import DriverStatement, pipelined
+from voting.db import DriverStatement, pipelined, writes_follow
 from voting.models import Consultation
 from voting.services.consultations import load_consultation, parse_spec, transition
 
@@ -150,3 +151,30 @@ def test_a_vote_after_an_error_in_a_pipeline_is_recorded(session, signer, open_c
     session.commit()
     assert cast.receipt["tree_size"] == 1
     assert session.exec(select(func.count()).select_from(Ballot)).one() == 1
+
+
+def test_on_sqlite_a_vote_holds_the_write_lock_for_its_writes_alone(
+    session, signer, open_consultation
+):
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("the write lock taken at BEGIN IMMEDIATE is SQLite's")
+    other = sqlite3.connect(session.get_bind().url.database, timeout=0, isolation_level=None)
+    definition = find_definition(session=session, consultation_id=open_consultation.id)
+    prepared = prepare_ballot(
+        session=session,
+        consultation=definition,
+        code=open_consultation.codes[0],
+        answers=ANSWERS,
+        pseudonym_key=PSEUDONYM_KEY,
+    )
+    other.execute("BEGIN IMMEDIATE")  # while the vote only reads, others may write
+    other.execute("ROLLBACK")
+    writes_follow(session)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        other.execute("BEGIN IMMEDIATE")
+    cast = record_ballot(session=session, ballot=prepared, signer=signer, now=NOW)
+    session.commit()
+    other.execute("BEGIN IMMEDIATE")  # released with the commit
+    other.execute("ROLLBACK")
+    assert other.execute("SELECT tracking_code FROM ballot").fetchall() == [(cast.tracking_code,)]
+    other.close()
