@@ -17,6 +17,10 @@ login_manager = LoginManager()
 login_manager.login_view = "staff.login"
 login_manager.login_message = _l("Please log in to continue.")
 login_manager.login_message_category = "info"
+# "basic" protection only marks a session as not fresh when the visitor's address or
+# browser changes, and nothing here asks for a fresh login. It would also rewrite the
+# cookie of every visitor who is not logged in, on every form they send: each vote.
+login_manager.session_protection = None
 
 
 @login_manager.user_loader

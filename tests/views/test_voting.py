@@ -60,6 +60,8 @@ def test_vote_gives_a_receipt_signed_with_a_published_key(client, session, open_
     verify_receipt(receipt, {k["key_id"]: b64url_decode(k["public_key"]) for k in keys})
     assert stored(session) == (1, 1)
     assert response.headers["Cache-Control"] == "no-store"
+    # The visitor's cookie is left as the ballot page set it: nothing about the vote in it.
+    assert "Set-Cookie" not in response.headers
 
 
 def test_stored_ballot_holds_canonical_content_and_no_voter(client, session, open_consultation):
