@@ -20,7 +20,7 @@ from ballots.keys import public_key_list
 from ballots.limits import guard_code_guesses, mark_code_refused
 from ballots.receipt_page import current_signer, receipt_response, recorded_answers
 from ballots.services import CastRefused, prepare_ballot, record_ballot
-from voting.db import get_session, writes_follow
+from voting.db import committing, get_session, writes_follow
 from voting.models import Status
 
 bp = Blueprint("ballots", __name__)
@@ -89,10 +89,10 @@ def vote(slug: str) -> Response | tuple[str, int] | str:
         )
         # Only read so far: on SQLite the write lock is taken only now, for the writes alone.
         writes_follow(session)
-        cast = record_ballot(
-            session=session, ballot=ballot, signer=current_signer(), now=datetime.now(UTC)
-        )
-        session.commit()
+        with committing(session):
+            cast = record_ballot(
+                session=session, ballot=ballot, signer=current_signer(), now=datetime.now(UTC)
+            )
     except CastRefused as refused:
         session.rollback()
         message, status = _refusal(refused.reason, refused.error)

@@ -190,12 +190,31 @@ def pipelined(connection: Connection) -> Iterator[None]:
 
     On PostgreSQL (psycopg's pipeline mode) they travel to the server without waiting for
     each other's answers: one round trip instead of one each. A row is there when fetched;
-    an error arrives at the latest when the block ends, as SQLAlchemy's. SQLite runs in
-    the process and needs none of it.
+    an error arrives at the latest when the block ends, as SQLAlchemy's. Inside another
+    such block, the outer one carries on. SQLite runs in the process and needs none of it.
+    Only DriverStatements belong inside: SQLAlchemy's own execution wants a result's
+    columns before the server has answered.
     """
     driver = connection.connection.driver_connection
-    if not hasattr(driver, "pipeline"):
+    with _driver_errors(connection.dialect, "(pipeline)"):
+        if not hasattr(driver, "pipeline") or driver.pgconn.pipeline_status:
+            yield
+            return
+        with driver.pipeline():
+            yield
+
+
+@contextmanager
+def committing(session: Session) -> Iterator[None]:
+    """Commit the session's transaction when the block ends, together with its statements.
+
+    On PostgreSQL the COMMIT goes out in the same round trip as the block's pipelined
+    writes (see pipelined): a transaction that holds a lock, as a cast holds its log, waits
+    for one answer fewer. If the block raises, nothing is committed.
+    """
+    connection = session.connection()
+    with pipelined(connection):
         yield
-        return
-    with _driver_errors(connection.dialect, "(pipeline)"), driver.pipeline():
-        yield
+        connection.connection.driver_connection.commit()
+    # Committed on the driver already; this ends the session's transaction without a trip.
+    session.commit()

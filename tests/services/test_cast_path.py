@@ -6,13 +6,13 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import func, select
+from sqlmodel import Session, func, select
 
 from ballots.definition import find_definition
-from ballots.models import Ballot
+from ballots.models import Ballot, Participation
 from ballots.services import CastRefused, cast_ballot, prepare_ballot, record_ballot
 from tests.conftest import KNOWN_METHODS, PSEUDONYM_KEY, cast_code, spec_data
-from voting.db import DriverStatement, pipelined, writes_follow
+from voting.db import EXTENSION_KEY, DriverStatement, committing, pipelined, writes_follow
 from voting.models import Consultation
 from voting.services.consultations import load_consultation, parse_spec, transition
 
@@ -178,3 +178,26 @@ def test_on_sqlite_a_vote_holds_the_write_lock_for_its_writes_alone(
     other.execute("ROLLBACK")
     assert other.execute("SELECT tracking_code FROM ballot").fetchall() == [(cast.tracking_code,)]
     other.close()
+
+
+def test_a_vote_committed_with_its_writes_is_stored_and_a_refused_one_is_not(
+    app, session, signer, open_consultation
+):
+    definition = find_definition(session=session, consultation_id=open_consultation.id)
+    prepare = {
+        "session": session,
+        "consultation": definition,
+        "answers": ANSWERS,
+        "pseudonym_key": PSEUDONYM_KEY,
+    }
+    first = prepare_ballot(code=open_consultation.codes[0], **prepare)
+    again = prepare_ballot(code=open_consultation.codes[0], **prepare)
+    with committing(session):
+        cast = record_ballot(session=session, ballot=first, signer=signer, now=NOW)
+    with Session(app.extensions[EXTENSION_KEY]) as other:  # committed: others see it
+        assert other.exec(select(Ballot.tracking_code)).all() == [cast.tracking_code]
+    with pytest.raises(CastRefused), committing(session):
+        record_ballot(session=session, ballot=again, signer=signer, now=NOW)
+    session.rollback()
+    assert session.exec(select(func.count()).select_from(Ballot)).one() == 1
+    assert session.exec(select(func.count()).select_from(Participation)).one() == 1
