@@ -126,6 +126,8 @@ class PreparedBallot:
     district: str
     tracking_code: str
     content: dict[str, Any]
+    # Computed here, not while the log is held: the stored content and the leaf's hash.
+    content_json: str
     leaf_hash: bytes
 
 
@@ -170,6 +172,7 @@ def prepare_ballot(
         district=voter.district,
         tracking_code=tracking_code,
         content=content,
+        content_json=canonical_json(content).decode("utf-8"),
         leaf_hash=leaf_hash(ballot_entry(consultation.slug, tracking_code, content)),
     )
 
@@ -210,7 +213,7 @@ def record_ballot(
             {
                 "consultation_id": consultation_id,
                 "tracking_code": ballot.tracking_code,
-                "content": canonical_json(ballot.content).decode("utf-8"),
+                "content": ballot.content_json,
                 "district": ballot.district,
                 "leaf_index": appended.leaf_index,
                 "leaf_hash": ballot.leaf_hash.hex(),
