@@ -147,8 +147,25 @@ def find_definition(
         cached = definition_of(loaded)
         if status == Status.DRAFT:
             return cached  # a draft can still change: read it afresh every time
-        with _lock:
-            kept[key] = cached
-            while len(kept) > MAX_DEFINITIONS:
-                kept.popitem(last=False)
-    return dataclasses.replace(cached, status=status)
+    current = dataclasses.replace(cached, status=status)
+    with _lock:
+        kept[key] = current  # with the status as last read, for find_open_definition
+        while len(kept) > MAX_DEFINITIONS:
+            kept.popitem(last=False)
+    return current
+
+
+def find_open_definition(*, session: Session, slug: str) -> BallotDefinition | None:
+    """Return the definition to cast a ballot against, without a query where it can.
+
+    A consultation this process last read as open is taken from memory: its status can
+    only have moved on since (closed, tallied, published), and the cast reads the status
+    again with the voter (prepare_ballot) and once more under the log's lock
+    (record_ballot). Any other is read as find_definition does. Slugs are never reused.
+    """
+    with _lock:
+        kept = _kept.get(session.get_bind())  # type: ignore[call-overload]
+        for definition in reversed(kept.values()) if kept else ():
+            if definition.slug == slug and definition.status == Status.OPEN:
+                return definition
+    return find_definition(session=session, slug=slug)

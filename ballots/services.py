@@ -19,7 +19,7 @@ from ballots.models import Ballot, Participation, TurnoutCounter
 from ballots.receipts import Signer, issued_hour, sign_receipt
 from voting.codes import ALPHABET, CodeFormatError, CodeTypoError, format_code, normalise_code
 from voting.db import DriverStatement, begin_write, pipelined
-from voting.models import Voter
+from voting.models import Consultation, Status, Voter
 from voting.pseudonyms import code_hash
 
 
@@ -66,21 +66,30 @@ def ballot_entry(consultation: str, tracking_code: str, content: Mapping[str, An
 
 
 class VoterRef(NamedTuple):
-    """Who may cast a ballot: the voter's id, and the district the ballot is counted in."""
+    """Who may cast a ballot: the voter's id and the district the ballot is counted in.
+
+    With them the consultation's status, as read in the same query: a cast may have its
+    definition from memory (find_open_definition).
+    """
 
     id: int
     district: str
+    consultation_status: str
 
 
 _voters = Voter.__table__
+_consultations = Consultation.__table__
+_voter_and_status = select(_voters.c.id, _voters.c.district, _consultations.c.status).join_from(
+    _voters, _consultations, _consultations.c.id == _voters.c.consultation_id
+)
 _VOTER_BY_CODE_HASH = DriverStatement(
-    select(_voters.c.id, _voters.c.district).where(
+    _voter_and_status.where(
         _voters.c.consultation_id == bindparam("cid"),
         _voters.c.code_hash == bindparam("code_hash"),
     )
 )
 _VOTER_BY_REF = DriverStatement(
-    select(_voters.c.id, _voters.c.district).where(
+    _voter_and_status.where(
         _voters.c.consultation_id == bindparam("cid"), _voters.c.ref == bindparam("ref")
     )
 )
@@ -160,6 +169,8 @@ def prepare_ballot(
         voter = find_voter_by_reference(
             session=session, consultation_id=consultation.id, register_ref=register_ref
         )
+    if voter.consultation_status != Status.OPEN:
+        raise CastRefused("not_open")
     # Whether this voter has voted already is answered by record_ballot's insert of the mark.
     try:
         content = build_content(consultation.ballot_questions, answers)

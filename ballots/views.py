@@ -14,7 +14,7 @@ from ballots.checking import (
     receipt_for_tracking_code,
 )
 from ballots.content import BallotError
-from ballots.definition import BallotDefinition, find_definition
+from ballots.definition import BallotDefinition, find_definition, find_open_definition
 from ballots.forms import ballot_form_class
 from ballots.keys import public_key_list
 from ballots.limits import guard_code_guesses, mark_code_refused
@@ -57,7 +57,9 @@ def _refusal(reason: str, error: BallotError | None) -> tuple[str, int]:
 
 
 def _consultation_or_404(slug: str) -> BallotDefinition:
-    consultation = find_definition(session=get_session(), slug=slug)
+    # A ballot sent is checked against the status again as it is cast: no query for it here.
+    find = find_open_definition if request.method == "POST" else find_definition
+    consultation = find(session=get_session(), slug=slug)
     if consultation is None or consultation.status == Status.DRAFT:
         abort(404)
     return consultation

@@ -152,3 +152,23 @@ def test_english_interface_on_request(client, open_consultation):
     assert "Cast vote" in page
     assert '<html lang="en">' in page
     assert client.get("/language/de?next=https://evil.example/").headers["Location"] == "/"
+
+
+def test_a_consultation_closed_while_open_in_memory_accepts_no_more_votes(
+    client, session, open_consultation
+):
+    from voting.models import Consultation
+
+    assert vote(client, open_consultation, open_consultation.codes[0]).status_code == 200
+    consultation = session.get(Consultation, open_consultation.id)
+    consultation.status = "closed"  # closed by staff; this process last saw it open
+    session.add(consultation)
+    session.commit()
+    # Straight to the ballot, as a form left open in the browser: no page read in between.
+    data = {"csrf_token": csrf_token(client, "/staff/login"), "code": open_consultation.codes[1]}
+    response = client.post(
+        f"/consultations/{open_consultation.slug}/vote", data=data | GOOD_ANSWERS
+    )
+    assert response.status_code == 409
+    assert "keine Stimme abgeben" in response.get_data(as_text=True)
+    assert stored(session) == (1, 1)
