@@ -1,6 +1,7 @@
 """The cast path reads a consultation's questions from memory and writes plain rows."""
 
 import sqlite3
+from contextlib import nullcontext
 from datetime import UTC, datetime
 
 import pytest
@@ -10,7 +11,13 @@ from sqlmodel import Session, func, select
 
 from ballots.definition import find_definition
 from ballots.models import Ballot, Participation
-from ballots.services import CastRefused, cast_ballot, prepare_ballot, record_ballot
+from ballots.services import (
+    CastRefused,
+    PreparedBallot,
+    cast_ballot,
+    prepare_ballot,
+    record_ballot,
+)
 from tests.conftest import KNOWN_METHODS, PSEUDONYM_KEY, cast_code, spec_data
 from voting.db import EXTENSION_KEY, DriverStatement, committing, pipelined, writes_follow
 from voting.models import Consultation
@@ -18,6 +25,19 @@ from voting.services.consultations import load_consultation, parse_spec, transit
 
 ANSWERS = {"brunnen": "yes", "nutzung": "spielplatz", "projekte": ["baenke"]}
 NOW = datetime(2026, 11, 24, 13, 47, tzinfo=UTC)
+
+
+def prepared(session: Session, consultation_id: int, code: str) -> PreparedBallot:
+    """Return the ballot of ``code`` with ANSWERS, prepared (read only) for recording."""
+    definition = find_definition(session=session, consultation_id=consultation_id)
+    assert definition is not None
+    return prepare_ballot(
+        session=session,
+        consultation=definition,
+        code=code,
+        answers=ANSWERS,
+        pseudonym_key=PSEUDONYM_KEY,
+    )
 
 
 def test_closing_stops_votes_at_once_though_the_questions_come_from_memory(
@@ -43,14 +63,7 @@ def test_closing_stops_votes_at_once_though_the_questions_come_from_memory(
 def test_a_ballot_prepared_while_open_is_refused_once_voting_closed(
     session, signer, open_consultation
 ):
-    definition = find_definition(session=session, consultation_id=open_consultation.id)
-    ballot = prepare_ballot(
-        session=session,
-        consultation=definition,
-        code=open_consultation.codes[0],
-        answers=ANSWERS,
-        pseudonym_key=PSEUDONYM_KEY,
-    )
+    ballot = prepared(session, open_consultation.id, open_consultation.codes[0])
     consultation = session.get(Consultation, open_consultation.id)
     transition(session=session, consultation=consultation, action="close", actor="test")
     session.commit()
@@ -63,21 +76,12 @@ def test_a_second_ballot_with_the_same_code_is_refused_where_the_mark_is_written
     session, signer, open_consultation
 ):
     # Both prepared before either is recorded, as two racing requests would be.
-    definition = find_definition(session=session, consultation_id=open_consultation.id)
-    prepared = [
-        prepare_ballot(
-            session=session,
-            consultation=definition,
-            code=open_consultation.codes[0],
-            answers=ANSWERS,
-            pseudonym_key=PSEUDONYM_KEY,
-        )
-        for _ in range(2)
-    ]
-    record_ballot(session=session, ballot=prepared[0], signer=signer, now=NOW)
+    first = prepared(session, open_consultation.id, open_consultation.codes[0])
+    second = prepared(session, open_consultation.id, open_consultation.codes[0])
+    record_ballot(session=session, ballot=first, signer=signer, now=NOW)
     session.commit()
     with pytest.raises(CastRefused) as refused:
-        record_ballot(session=session, ballot=prepared[1], signer=signer, now=NOW)
+        record_ballot(session=session, ballot=second, signer=signer, now=NOW)
     assert refused.value.reason == "already_voted"
     session.rollback()
     assert session.exec(select(func.count()).select_from(Ballot)).one() == 1
@@ -95,27 +99,8 @@ def test_a_draft_is_read_afresh_every_time(session):
     assert find_definition(session=session, slug="gibt-es-nicht") is None
 
 
-def test_driver_statements_raise_sqlalchemy_errors(session, signer, open_consultation):
-    cast = cast_code(
-        session, open_consultation.id, open_consultation.codes[0], signer, ANSWERS, NOW
-    )
-    session.commit()
-    duplicate = {
-        "consultation_id": open_consultation.id,
-        "tracking_code": cast.tracking_code,  # unique
-        "content": "{}",
-        "district": "",
-        "leaf_index": 99,
-        "leaf_hash": "00" * 32,
-    }
-    statement = DriverStatement(insert(Ballot.__table__))
-    with pytest.raises(IntegrityError):
-        statement.execute(session.connection(), duplicate)
-    session.rollback()
-    assert session.exec(select(func.count()).select_from(Ballot)).one() == 1
-
-
-def test_an_error_in_a_pipeline_is_raised_as_sqlalchemys(session, signer, open_consultation):
+@pytest.mark.parametrize("in_pipeline", [False, True], ids=["alone", "pipelined"])
+def test_driver_statements_raise_sqlalchemy_errors(session, signer, open_consultation, in_pipeline):
     cast = cast_code(
         session, open_consultation.id, open_consultation.codes[0], signer, ANSWERS, NOW
     )
@@ -130,8 +115,8 @@ def test_an_error_in_a_pipeline_is_raised_as_sqlalchemys(session, signer, open_c
     }
     statement = DriverStatement(insert(Ballot.__table__))
     connection = session.connection()
-    # On PostgreSQL the insert is only sent here; its error arrives when the block ends.
-    with pytest.raises(IntegrityError), pipelined(connection):
+    # Pipelined on PostgreSQL, the insert is only sent; its error arrives as the block ends.
+    with pytest.raises(IntegrityError), pipelined(connection) if in_pipeline else nullcontext():
         statement.execute(connection, duplicate)
     session.rollback()
     assert session.exec(select(func.count()).select_from(Ballot)).one() == 1
@@ -159,20 +144,13 @@ def test_on_sqlite_a_vote_holds_the_write_lock_for_its_writes_alone(
     if session.get_bind().dialect.name != "sqlite":
         pytest.skip("the write lock taken at BEGIN IMMEDIATE is SQLite's")
     other = sqlite3.connect(session.get_bind().url.database, timeout=0, isolation_level=None)
-    definition = find_definition(session=session, consultation_id=open_consultation.id)
-    prepared = prepare_ballot(
-        session=session,
-        consultation=definition,
-        code=open_consultation.codes[0],
-        answers=ANSWERS,
-        pseudonym_key=PSEUDONYM_KEY,
-    )
+    ballot = prepared(session, open_consultation.id, open_consultation.codes[0])
     other.execute("BEGIN IMMEDIATE")  # while the vote only reads, others may write
     other.execute("ROLLBACK")
     writes_follow(session)
     with pytest.raises(sqlite3.OperationalError, match="locked"):
         other.execute("BEGIN IMMEDIATE")
-    cast = record_ballot(session=session, ballot=prepared, signer=signer, now=NOW)
+    cast = record_ballot(session=session, ballot=ballot, signer=signer, now=NOW)
     session.commit()
     other.execute("BEGIN IMMEDIATE")  # released with the commit
     other.execute("ROLLBACK")
@@ -183,15 +161,8 @@ def test_on_sqlite_a_vote_holds_the_write_lock_for_its_writes_alone(
 def test_a_vote_committed_with_its_writes_is_stored_and_a_refused_one_is_not(
     app, session, signer, open_consultation
 ):
-    definition = find_definition(session=session, consultation_id=open_consultation.id)
-    prepare = {
-        "session": session,
-        "consultation": definition,
-        "answers": ANSWERS,
-        "pseudonym_key": PSEUDONYM_KEY,
-    }
-    first = prepare_ballot(code=open_consultation.codes[0], **prepare)
-    again = prepare_ballot(code=open_consultation.codes[0], **prepare)
+    first = prepared(session, open_consultation.id, open_consultation.codes[0])
+    again = prepared(session, open_consultation.id, open_consultation.codes[0])
     with committing(session):
         cast = record_ballot(session=session, ballot=first, signer=signer, now=NOW)
     with Session(app.extensions[EXTENSION_KEY]) as other:  # committed: others see it
