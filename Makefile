@@ -61,6 +61,7 @@ bench: install ## print the benchmark figures (BENCH_DATABASE_URL=postgresql+psy
 	$(BIN)/python -m bench.charts
 	$(BIN)/python -m bench.counting
 	$(BIN)/python -m bench.verifier
+	$(BIN)/python -m bench.checks --database-url "$(BENCH_DATABASE_URL)"
 
 reset: ## forget the local demo database, codes and keys
 	rm -rf instance

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from ballots import merkle
+from ballots.kept_log import kept_levels
 from ballots.keys import published_keys
 from ballots.log import leaf_hashes, tree_head
 from ballots.models import Ballot, LogState
@@ -119,17 +120,29 @@ def check_receipt(*, session: Session, receipt: Mapping[str, Any]) -> ReceiptChe
     if not 0 <= index < size <= latest["tree_size"]:
         check.problem = "the receipt names a tree the log does not have"
         return check
-    hashes = leaf_hashes(
-        session=session, consultation_id=consultation.id, tree_size=latest["tree_size"]
+    latest_size, latest_root = latest["tree_size"], bytes.fromhex(latest["root_hash"])
+    levels = kept_levels(
+        session=session,
+        consultation_id=consultation.id,
+        tree_size=latest_size,
+        root_hash=latest_root,
     )
-    latest_root = bytes.fromhex(latest["root_hash"])
-    proof = merkle.inclusion_proof(hashes, index)
+    if levels is not None:
+        proof = levels.inclusion_proof(index, latest_size)
+        consistency = levels.consistency_proof(size, latest_size)
+    else:
+        # The stored leaves do not make the signed tree: prove from them as they are, so
+        # the check fails as it must.
+        hashes = leaf_hashes(
+            session=session, consultation_id=consultation.id, tree_size=latest_size
+        )
+        latest_size = len(hashes)
+        proof = merkle.inclusion_proof(hashes, index)
+        consistency = merkle.consistency_proof(hashes, size)
     check.inclusion_proof = [h.hex() for h in proof]
-    consistent = merkle.verify_consistency(
-        size, len(hashes), root, latest_root, merkle.consistency_proof(hashes, size)
-    )
+    consistent = merkle.verify_consistency(size, latest_size, root, latest_root, consistency)
     check.included = consistent and merkle.verify_inclusion(
-        leaf, index, len(hashes), proof, latest_root
+        leaf, index, latest_size, proof, latest_root
     )
     if not check.included:
         check.problem = "the ballot is not in the log as the receipt states"

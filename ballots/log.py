@@ -14,6 +14,8 @@ from sqlmodel import Session
 
 from ballots import merkle
 from ballots.canonical import canonical_json
+from ballots.kept_log import kept_levels
+from ballots.merkle_levels import MerkleLevels
 from ballots.models import Ballot, LogState, TreeHead
 from voting.db import DriverStatement
 from voting.models import Consultation
@@ -155,22 +157,40 @@ def leaf_hashes(*, session: Session, consultation_id: int, tree_size: int) -> li
     return [bytes.fromhex(h) for h in rows]
 
 
+def _kept_levels(session: Session, consultation_id: int) -> tuple[int, MerkleLevels | None]:
+    """Return the log's size and its kept levels, or None where the leaves disagree."""
+    state = session.get(LogState, consultation_id)
+    if state is None:
+        return 0, None
+    levels = kept_levels(
+        session=session,
+        consultation_id=consultation_id,
+        tree_size=state.tree_size,
+        root_hash=bytes.fromhex(state.root_hash),
+    )
+    return state.tree_size, levels
+
+
 def inclusion(
     *, session: Session, consultation_id: int, leaf_index: int, tree_size: int
 ) -> list[bytes]:
     """Return the inclusion proof of one leaf in the tree of ``tree_size`` leaves."""
-    size = log_size(session=session, consultation_id=consultation_id)
+    size, levels = _kept_levels(session, consultation_id)
     if not 0 <= leaf_index < tree_size <= size:
         raise ProofError(f"no leaf {leaf_index} in a tree of {tree_size} (log size {size})")
+    if levels is not None:
+        return levels.inclusion_proof(leaf_index, tree_size)
     hashes = leaf_hashes(session=session, consultation_id=consultation_id, tree_size=tree_size)
     return merkle.inclusion_proof(hashes, leaf_index)
 
 
 def consistency(*, session: Session, consultation_id: int, first: int, second: int) -> list[bytes]:
     """Return the proof that the tree of ``first`` leaves is a prefix of that of ``second``."""
-    size = log_size(session=session, consultation_id=consultation_id)
+    size, levels = _kept_levels(session, consultation_id)
     if not 0 < first <= second <= size:
         raise ProofError(f"no trees of {first} and {second} leaves (log size {size})")
+    if levels is not None:
+        return levels.consistency_proof(first, second)
     hashes = leaf_hashes(session=session, consultation_id=consultation_id, tree_size=second)
     return merkle.consistency_proof(hashes, first)
 

@@ -5,7 +5,7 @@ import os
 import pytest
 
 from ballots.content import METHOD_SHAPES
-from bench import casting, charts, soak, tally_memory
+from bench import casting, charts, checks, soak, tally_memory
 from bench import profile as profiling
 
 
@@ -43,6 +43,15 @@ def test_tally_memory_counts_every_seeded_ballot(bench_url, capsys):
     details = figures["tally"]["details"]
     assert details["ballots"] + details["blank"] == 3000
     assert figures["tally"]["peak"] >= figures["tally"]["before"] > 0
+
+
+def test_checks_prints_receipt_checks_per_second_beside_the_baseline(bench_url, capsys):
+    figures = checks.main(["--ballots", "300", "--seconds", "0.3", "--database-url", bench_url])
+    out = capsys.readouterr().out
+    assert "ratio checks / baseline" in out and "first (cold) check" in out
+    assert figures.ballots == 300 and figures.checks > 0
+    assert figures.checks_per_second > 0 and figures.baseline_per_second > 0
+    assert figures.cold_seconds > 0
 
 
 def test_charts_times_every_chart_type_in_both_formats(capsys):

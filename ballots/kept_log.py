@@ -1,0 +1,100 @@
+"""Each ballot log's Merkle levels, kept per process so a proof reads only the newest leaves.
+
+The log is append-only: a leaf below the log's size never changes. So the first proof a
+process makes for a consultation reads every leaf once; later ones read only the leaves
+appended since, and take their proofs from the kept levels in O(log n) (ballots.
+merkle_levels). Kept levels are trusted only when their root at the asked size is the
+root the caller has from the log's head; if not (a ballot that was rolled back, stored
+rows that changed), they are read afresh, and if the stored leaves still do not make
+that root, the caller is told to prove from the stored leaves as they are.
+"""
+
+import weakref
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from threading import Lock
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlmodel import Session
+
+from ballots.merkle_levels import HASH, MerkleLevels
+from ballots.models import Ballot
+from voting.models import Consultation
+
+# Consultations kept per engine, least recently used dropped first: 64 bytes a ballot
+# (leaves and the levels above them), so 1,000,000 ballots keep 64 MB.
+MAX_LOGS = 4
+
+
+@dataclass
+class _Kept:
+    levels: MerkleLevels = field(default_factory=MerkleLevels)
+    # Held while leaves are read and added, so two requests never read the same ones.
+    lock: Lock = field(default_factory=Lock)
+
+
+# Per engine, so a test's fresh database never sees another's logs; keyed by id and
+# creation time, so an id SQLite might hand out again is never mistaken.
+_kept: "weakref.WeakKeyDictionary[Engine, OrderedDict[tuple[Any, Any], _Kept]]"
+_kept = weakref.WeakKeyDictionary()
+_lock = Lock()
+
+
+def _read_leaves(
+    session: Session, consultation_id: int, start: int, end: int
+) -> list[bytes] | None:
+    """Return leaf hashes ``start`` to ``end`` in order, or None if any is missing or odd."""
+    rows = session.execute(
+        select(Ballot.leaf_index, Ballot.leaf_hash)
+        .where(
+            Ballot.consultation_id == consultation_id,
+            Ballot.leaf_index >= start,
+            Ballot.leaf_index < end,
+        )
+        .order_by(Ballot.leaf_index)
+    )
+    hashes = []
+    for expected, (index, hex_hash) in enumerate(rows, start=start):
+        leaf = bytes.fromhex(hex_hash)
+        if index != expected or len(leaf) != HASH:
+            return None
+        hashes.append(leaf)
+    return hashes if len(hashes) == end - start else None
+
+
+def kept_levels(
+    *, session: Session, consultation_id: int, tree_size: int, root_hash: bytes
+) -> MerkleLevels | None:
+    """Return the log's levels, holding at least ``tree_size`` leaves with ``root_hash`` there.
+
+    Return None if the stored leaves do not make that tree. Proofs for sizes up to
+    ``tree_size`` may be taken from the levels while other requests extend them: an
+    extension only appends.
+    """
+    consultation = session.get(Consultation, consultation_id)
+    if consultation is None or tree_size <= 0:
+        return None
+    key = (consultation_id, consultation.created_at)
+    engine = session.get_bind()
+    with _lock:
+        logs = _kept.setdefault(engine, OrderedDict())  # type: ignore[arg-type]
+        kept = logs.get(key)
+        if kept is None:
+            kept = logs[key] = _Kept()
+        logs.move_to_end(key)
+        while len(logs) > MAX_LOGS:
+            logs.popitem(last=False)
+    with kept.lock:
+        for afresh in (False, True):
+            if afresh:
+                kept.levels = MerkleLevels()
+            levels = kept.levels
+            if levels.size < tree_size:
+                added = _read_leaves(session, consultation_id, levels.size, tree_size)
+                if added is None:
+                    return None
+                levels.extend(added)
+            if levels.root(tree_size) == root_hash:
+                return levels
+    return None
