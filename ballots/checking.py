@@ -141,8 +141,18 @@ def check_receipt(*, session: Session, receipt: Mapping[str, Any]) -> ReceiptChe
         consistency = merkle.consistency_proof(hashes, size)
     check.inclusion_proof = [h.hex() for h in proof]
     consistent = merkle.verify_consistency(size, latest_size, root, latest_root, consistency)
-    check.included = consistent and merkle.verify_inclusion(
-        leaf, index, latest_size, proof, latest_root
+    # The kept levels are the log as this process first read it; the ballot's own row is
+    # read for every check, so a change to it shows at once.
+    stored = session.execute(
+        select(Ballot.leaf_hash).where(
+            Ballot.consultation_id == consultation.id, Ballot.leaf_index == index
+        )
+    ).scalar_one_or_none()
+    check.included = (
+        consistent
+        and stored is not None
+        and bytes.fromhex(stored) == leaf
+        and merkle.verify_inclusion(leaf, index, latest_size, proof, latest_root)
     )
     if not check.included:
         check.problem = "the ballot is not in the log as the receipt states"

@@ -76,9 +76,9 @@ def test_a_leaf_changed_in_the_database_fails_the_checks_that_pass_it(
     )
     session.commit()
     checks = [check_receipt(session=session, receipt=receipt) for receipt in receipts]
-    # The changed leaf is a sibling on the paths of leaves 0 and 2; leaf 1's own receipt
-    # carries its hash, and its path passes only the others.
-    assert [check.included for check in checks] == [False, True, False]
+    # The changed leaf is a sibling on the paths of leaves 0 and 2, and leaf 1's own row
+    # no longer holds the hash its receipt states.
+    assert [check.included for check in checks] == [False, False, False]
     assert all(check.signature_valid for check in checks)
     assert checks[0].problem == "the ballot is not in the log as the receipt states"
     # The public proofs are still those of the leaves as stored, which expose the change.
@@ -88,3 +88,23 @@ def test_a_leaf_changed_in_the_database_fails_the_checks_that_pass_it(
     assert not merkle.verify_inclusion(
         hashes[0], 0, 3, path, bytes.fromhex(receipts[-1]["root_hash"])
     )
+
+
+def test_a_ballot_changed_after_its_log_was_kept_fails_its_own_check(
+    session, signer, open_consultation
+):
+    cid = open_consultation.id
+    receipts = []
+    for code in open_consultation.codes[:3]:
+        receipts.append(cast_code(session, cid, code, signer, ANSWERS).receipt)
+        session.commit()
+    assert all(check_receipt(session=session, receipt=r).included for r in receipts)  # kept now
+    session.execute(
+        update(Ballot)
+        .where(Ballot.consultation_id == cid, Ballot.leaf_index == 1)
+        .values(leaf_hash=merkle.leaf_hash(b"forged").hex())
+    )
+    session.commit()
+    check = check_receipt(session=session, receipt=receipts[1])
+    assert not check.included
+    assert check.problem == "the ballot is not in the log as the receipt states"
