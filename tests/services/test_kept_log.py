@@ -1,13 +1,17 @@
 """Receipt checks and proofs from the levels each process keeps of a log."""
 
+from typing import Any
+
 from sqlalchemy import update
+from sqlmodel import Session
 
 from ballots import merkle
 from ballots.checking import check_receipt
 from ballots.kept_log import kept_levels
 from ballots.log import consistency, inclusion, leaf_hashes, log_root
 from ballots.models import Ballot
-from tests.conftest import cast_code, make_open_consultation
+from ballots.receipts import Signer
+from tests.conftest import OpenConsultation, cast_code, make_open_consultation
 
 ANSWERS = {"brunnen": "yes", "nutzung": "garten", "projekte": ["licht"]}
 
@@ -61,20 +65,33 @@ def test_a_ballot_rolled_back_after_a_check_is_not_kept(session, signer, open_co
         assert check.included and check.latest_tree_size == 2 and check.problem is None
 
 
+def cast_three(
+    session: Session, signer: Signer, consultation: OpenConsultation
+) -> list[dict[str, Any]]:
+    """Cast and commit the ballots of the first three codes; return their receipts."""
+    receipts = []
+    for code in consultation.codes[:3]:
+        receipts.append(cast_code(session, consultation.id, code, signer, ANSWERS).receipt)
+        session.commit()
+    return receipts
+
+
+def forge_leaf_1(session: Session, consultation_id: int) -> None:
+    """Change the stored leaf hash of the second ballot, as a tampered database would."""
+    session.execute(
+        update(Ballot)
+        .where(Ballot.consultation_id == consultation_id, Ballot.leaf_index == 1)
+        .values(leaf_hash=merkle.leaf_hash(b"forged").hex())
+    )
+    session.commit()
+
+
 def test_a_leaf_changed_in_the_database_fails_the_checks_that_pass_it(
     session, signer, open_consultation
 ):
     cid = open_consultation.id
-    receipts = []
-    for code in open_consultation.codes[:3]:
-        receipts.append(cast_code(session, cid, code, signer, ANSWERS).receipt)
-        session.commit()
-    session.execute(
-        update(Ballot)
-        .where(Ballot.consultation_id == cid, Ballot.leaf_index == 1)
-        .values(leaf_hash=merkle.leaf_hash(b"forged").hex())
-    )
-    session.commit()
+    receipts = cast_three(session, signer, open_consultation)
+    forge_leaf_1(session, cid)
     checks = [check_receipt(session=session, receipt=receipt) for receipt in receipts]
     # The changed leaf is a sibling on the paths of leaves 0 and 2, and leaf 1's own row
     # no longer holds the hash its receipt states.
@@ -93,18 +110,9 @@ def test_a_leaf_changed_in_the_database_fails_the_checks_that_pass_it(
 def test_a_ballot_changed_after_its_log_was_kept_fails_its_own_check(
     session, signer, open_consultation
 ):
-    cid = open_consultation.id
-    receipts = []
-    for code in open_consultation.codes[:3]:
-        receipts.append(cast_code(session, cid, code, signer, ANSWERS).receipt)
-        session.commit()
+    receipts = cast_three(session, signer, open_consultation)
     assert all(check_receipt(session=session, receipt=r).included for r in receipts)  # kept now
-    session.execute(
-        update(Ballot)
-        .where(Ballot.consultation_id == cid, Ballot.leaf_index == 1)
-        .values(leaf_hash=merkle.leaf_hash(b"forged").hex())
-    )
-    session.commit()
+    forge_leaf_1(session, open_consultation.id)
     check = check_receipt(session=session, receipt=receipts[1])
     assert not check.included
     assert check.problem == "the ballot is not in the log as the receipt states"
