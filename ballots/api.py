@@ -40,9 +40,12 @@ def log(slug: str) -> Response | tuple[Response, int]:
     consultation = _consultation_or_404(slug)
     try:
         start = _int_arg("start") or 0
-        limit = min(_int_arg("limit") or PAGE, PAGE)
+        limit = _int_arg("limit")
     except ValueError as exc:
         return _error(str(exc))
+    if limit == 0:  # a page of nothing would never reach the end of the log
+        return _error(_("limit must be at least 1."))
+    limit = min(limit or PAGE, PAGE)
     size = log_size(session=session, consultation_id=consultation.id)
     heads = tree_heads(session=session, consultation_id=consultation.id, start=start, limit=limit)
     page = leaves(

@@ -56,6 +56,9 @@ def test_receipts_are_signed_tree_heads_of_a_gapless_log(client, open_consultati
         bad.status_code == 400
         and "start muss eine ganze Zahl sein" in bad.get_json()["error"]["message"]
     )
+    empty = client.get(f"/api/v1/consultations/{open_consultation.slug}/log?limit=0")
+    assert empty.status_code == 400
+    assert empty.get_json()["error"]["message"] == "limit muss mindestens 1 sein."
 
     url = f"/api/v1/consultations/{open_consultation.slug}/log/proof"
     proof = client.get(f"{url}?leaf_index=0&tree_size=3").get_json()["proof"]
