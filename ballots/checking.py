@@ -143,15 +143,15 @@ def check_receipt(*, session: Session, receipt: Mapping[str, Any]) -> ReceiptChe
     consistent = merkle.verify_consistency(size, latest_size, root, latest_root, consistency)
     # The kept levels are the log as this process first read it; the ballot's own row is
     # read for every check, so a change to it shows at once.
-    stored = session.execute(
-        select(Ballot.leaf_hash).where(
+    ballot = session.execute(
+        select(Ballot.leaf_hash, Ballot.tracking_code, Ballot.content).where(
             Ballot.consultation_id == consultation.id, Ballot.leaf_index == index
         )
-    ).scalar_one_or_none()
+    ).one_or_none()
     check.included = (
         consistent
-        and stored is not None
-        and bytes.fromhex(stored) == leaf
+        and ballot is not None
+        and bytes.fromhex(ballot.leaf_hash) == leaf
         and merkle.verify_inclusion(leaf, index, latest_size, proof, latest_root)
     )
     if not check.included:
@@ -159,11 +159,7 @@ def check_receipt(*, session: Session, receipt: Mapping[str, Any]) -> ReceiptChe
         return check
 
     if consultation.is_published:
-        ballot = session.execute(
-            select(Ballot.tracking_code, Ballot.content).where(
-                Ballot.consultation_id == consultation.id, Ballot.leaf_index == index
-            )
-        ).one()
+        assert ballot is not None  # included, so its row was read
         content = json.loads(ballot.content)
         entry = ballot_entry(consultation.slug, ballot.tracking_code, content)
         check.counted = merkle.leaf_hash(entry) == leaf

@@ -7,18 +7,16 @@ moves: the status. Drafts are never kept; they are not voted on.
 """
 
 import dataclasses
-import weakref
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from threading import Lock
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, select
+from sqlalchemy import bindparam, select
 from sqlmodel import Session
 
 from ballots.content import BallotQuestion
+from ballots.kept import KeptPerEngine
 from voting.db import DriverStatement
 from voting.models import Consultation, Status, utcnow
 from voting.services.consultations import find_consultation
@@ -111,11 +109,8 @@ _state = select(Consultation.id, Consultation.slug, Consultation.created_at, Con
 _STATE_BY_SLUG = DriverStatement(_state.where(Consultation.slug == bindparam("slug")))
 _STATE_BY_ID = DriverStatement(_state.where(Consultation.id == bindparam("id")))
 
-# Per engine, so a test's fresh database never sees another's consultations; keyed by id and
-# creation time, so an id SQLite might hand out again is never mistaken.
-_kept: "weakref.WeakKeyDictionary[Engine, OrderedDict[tuple[Any, Any], BallotDefinition]]"
-_kept = weakref.WeakKeyDictionary()
-_lock = Lock()
+# Keyed by id and creation time, so an id SQLite might hand out again is never mistaken.
+_kept: KeptPerEngine[tuple[Any, Any], BallotDefinition] = KeptPerEngine(MAX_DEFINITIONS)
 
 
 def find_definition(
@@ -134,13 +129,11 @@ def find_definition(
     if row is None:
         return None
     consultation_id, slug, created_at, status = row
-    engine = session.get_bind()
+    kept = _kept.of(session.get_bind())
     key = (consultation_id, created_at)
-    with _lock:
-        kept = _kept.setdefault(engine, OrderedDict())  # type: ignore[arg-type]
-        cached = kept.get(key)
-        if cached is not None:
-            kept.move_to_end(key)
+    cached = kept.get(key)
+    if cached is not None and cached.status == status:
+        return cached
     if cached is None:
         loaded = find_consultation(session=session, slug=slug)
         assert loaded is not None  # consultations are never deleted
@@ -148,10 +141,7 @@ def find_definition(
         if status == Status.DRAFT:
             return cached  # a draft can still change: read it afresh every time
     current = dataclasses.replace(cached, status=status)
-    with _lock:
-        kept[key] = current  # with the status as last read, for find_open_definition
-        while len(kept) > MAX_DEFINITIONS:
-            kept.popitem(last=False)
+    kept.put(key, current)  # with the status as now read, for find_open_definition
     return current
 
 
@@ -163,9 +153,7 @@ def find_open_definition(*, session: Session, slug: str) -> BallotDefinition | N
     again with the voter (prepare_ballot) and once more under the log's lock
     (record_ballot). Any other is read as find_definition does. Slugs are never reused.
     """
-    with _lock:
-        kept = _kept.get(session.get_bind())  # type: ignore[call-overload]
-        for definition in reversed(kept.values()) if kept else ():
-            if definition.slug == slug and definition.status == Status.OPEN:
-                return definition
+    for definition in _kept.of(session.get_bind()).newest_first():
+        if definition.slug == slug and definition.status == Status.OPEN:
+            return definition
     return find_definition(session=session, slug=slug)

@@ -9,15 +9,14 @@ rows that changed), they are read afresh, and if the stored leaves still do not 
 that root, the caller is told to prove from the stored leaves as they are.
 """
 
-import weakref
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from threading import Lock
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlmodel import Session
 
+from ballots.kept import KeptPerEngine
 from ballots.merkle_levels import HASH, MerkleLevels
 from ballots.models import Ballot
 from voting.models import Consultation
@@ -34,11 +33,8 @@ class _Kept:
     lock: Lock = field(default_factory=Lock)
 
 
-# Per engine, so a test's fresh database never sees another's logs; keyed by id and
-# creation time, so an id SQLite might hand out again is never mistaken.
-_kept: "weakref.WeakKeyDictionary[Engine, OrderedDict[tuple[Any, Any], _Kept]]"
-_kept = weakref.WeakKeyDictionary()
-_lock = Lock()
+# Keyed by id and creation time, so an id SQLite might hand out again is never mistaken.
+_kept: KeptPerEngine[tuple[Any, Any], _Kept] = KeptPerEngine(MAX_LOGS)
 
 
 def _read_leaves(
@@ -76,15 +72,7 @@ def kept_levels(
     if consultation is None or tree_size <= 0:
         return None
     key = (consultation_id, consultation.created_at)
-    engine = session.get_bind()
-    with _lock:
-        logs = _kept.setdefault(engine, OrderedDict())  # type: ignore[arg-type]
-        kept = logs.get(key)
-        if kept is None:
-            kept = logs[key] = _Kept()
-        logs.move_to_end(key)
-        while len(logs) > MAX_LOGS:
-            logs.popitem(last=False)
+    kept = _kept.of(session.get_bind()).setdefault(key, _Kept)
     with kept.lock:
         for afresh in (False, True):
             if afresh:

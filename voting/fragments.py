@@ -7,26 +7,18 @@ time on them. Logged-in visitors see their own account links and a CSRF token, s
 frame is always rendered afresh.
 """
 
-from collections import OrderedDict
-from threading import Lock
 from typing import Any
 
 from flask import Flask, current_app, request
 from flask_login import current_user
 from markupsafe import Markup
 
+from ballots.kept import Kept
+
 EXTENSION_KEY = "buergervotum.fragments"
 # Pages × languages a process keeps; a query string makes a page address of its own, so
 # the count is bounded, the least recently used going first.
 MAX_FRAGMENTS = 2048
-
-
-class _Fragments:
-    """Rendered fragments by key, least recently used first."""
-
-    def __init__(self) -> None:
-        self.kept: OrderedDict[tuple[str, ...], Markup] = OrderedDict()
-        self.lock = Lock()
 
 
 def for_visitors(render: Any, *key: str) -> Markup:
@@ -41,15 +33,10 @@ def for_visitors(render: Any, *key: str) -> Markup:
     if current_user.is_authenticated or app.debug:
         return Markup(render())
     full_key = (render.name, request.script_root, *key)
-    fragments: _Fragments = app.extensions.setdefault(EXTENSION_KEY, _Fragments())
-    with fragments.lock:
-        kept = fragments.kept.get(full_key)
-        if kept is not None:
-            fragments.kept.move_to_end(full_key)
-            return kept
-    rendered = Markup(render())
-    with fragments.lock:
-        fragments.kept[full_key] = rendered
-        while len(fragments.kept) > MAX_FRAGMENTS:
-            fragments.kept.popitem(last=False)
+    fragments: Kept[tuple[str, ...], Markup]
+    fragments = app.extensions.setdefault(EXTENSION_KEY, Kept(MAX_FRAGMENTS))
+    rendered = fragments.get(full_key)
+    if rendered is None:
+        rendered = Markup(render())
+        fragments.put(full_key, rendered)
     return rendered

@@ -1,14 +1,17 @@
 """Ballot secrecy: nothing in the database links a participation mark to its ballot."""
 
 import random
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import DateTime, inspect, select, text
+from sqlmodel import Session
 
 from ballots.models import Ballot, Participation, TurnoutCounter
+from ballots.receipts import Signer
 from ballots.traces import erase_cast_order
 from results.services import tally_consultation
-from tests.conftest import PSEUDONYM_KEY, cast_code, make_open_consultation
+from tests.conftest import PSEUDONYM_KEY, OpenConsultation, cast_code, make_open_consultation
 from voting.codes import normalise_code
 from voting.models import Consultation, Voter
 from voting.pseudonyms import code_hash
@@ -57,21 +60,27 @@ def stored_order(session, voter_of_code):  # type: ignore[no-untyped-def]
     return [voter_of_code[voter] for voter in rows]
 
 
+def cast_in_order(
+    session: Session,
+    signer: Signer,
+    consultation: OpenConsultation,
+    order: list[int],
+    time_of: Callable[[int], datetime],
+) -> None:
+    """Cast and commit the ballot of code ``order[step]`` at ``time_of(step)``, step by step."""
+    for step, position in enumerate(order):
+        cast_code(
+            session, consultation.id, consultation.codes[position], signer, ANSWERS, time_of(step)
+        )
+        session.commit()
+
+
 def test_the_order_of_the_log_says_nothing_about_the_order_of_the_marks(session, signer):
     consultation = make_open_consultation(session, voters=12)
     order = list(range(12))
     random.Random(7).shuffle(order)
     now = datetime(2027, 3, 2, 17, 59, tzinfo=UTC)
-    for step, position in enumerate(order):
-        cast_code(
-            session,
-            consultation.id,
-            consultation.codes[position],
-            signer,
-            ANSWERS,
-            now + timedelta(minutes=step),
-        )
-        session.commit()
+    cast_in_order(session, signer, consultation, order, lambda step: now + timedelta(minutes=step))
     voter_of_code = {
         session.execute(
             select(Voter.id).where(Voter.code_hash == code_hash(PSEUDONYM_KEY, normalise_code(c)))
@@ -107,16 +116,9 @@ def test_the_order_of_the_log_says_nothing_about_the_order_of_the_marks(session,
 def test_after_the_count_storage_keeps_no_trace_of_the_order_of_voting(session, signer):
     consultation = make_open_consultation(session, voters=8)
     order = [5, 2, 7, 0, 3, 6, 1, 4]
-    for position in order:
-        cast_code(
-            session,
-            consultation.id,
-            consultation.codes[position],
-            signer,
-            ANSWERS,
-            datetime(2027, 3, 2, 17, tzinfo=UTC),
-        )
-        session.commit()
+    cast_in_order(
+        session, signer, consultation, order, lambda _: datetime(2027, 3, 2, 17, tzinfo=UTC)
+    )
     postgres = session.get_bind().dialect.name == "postgresql"
     if postgres:
         # During voting each mark shares its transaction id with exactly one ballot.
