@@ -1,4 +1,4 @@
-"""A choice check for select fields whose message is in the visitor's language."""
+"""Checks on what visitors type, whose messages are in the visitor's language."""
 
 from typing import Any
 
@@ -34,3 +34,17 @@ class WholeNumberRange:
     def __call__(self, form: Form, field: Field) -> None:
         if field.data is None or not self.min <= field.data <= self.max:
             raise ValidationError(self.message)
+
+
+def whole_number(text: str, maximum: int) -> int | None:
+    """Return ``text`` as a whole number from 0 to ``maximum``; None if it is anything else.
+
+    Measured by its digits before it is converted: Python refuses to convert more than
+    4,300 digits, and a visitor may send a million.
+    """
+    if not text.isascii() or not text.isdigit():
+        return None
+    digits = text.lstrip("0") or "0"
+    if len(digits) > len(str(maximum)) or int(digits) > maximum:
+        return None
+    return int(digits)

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
-from voting.form_checks import OfferedChoice
+from voting.form_checks import OfferedChoice, whole_number
 
 MAX_COST = 2_000_000_000  # whole euros; what the column holds
 
@@ -54,9 +54,7 @@ class ProposalForm(FlaskForm):
 def parse_euros(text: str | None) -> int | None:
     """Return whole euros from "15.000 €" or "15000"; None if it is no such amount."""
     digits = (text or "").replace(".", "").replace(" ", "").replace("€", "").strip()
-    if not digits.isdigit() or not digits.isascii() or int(digits) > MAX_COST:
-        return None
-    return int(digits)
+    return whole_number(digits, MAX_COST)
 
 
 class ModerationForm(FlaskForm):

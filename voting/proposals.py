@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from voting.auth import EDITORS, STAFF, role_required
 from voting.db import get_session
+from voting.form_checks import whole_number
 from voting.forms import ActionForm
 from voting.models import Option, Question
 from voting.notifications import send_proposal_status
@@ -86,13 +87,13 @@ def index() -> str:
     query = request.args.get("q", "")[:200]
     district = request.args.get("district", "")[:100]
     status = request.args.get("status", "")
-    page = request.args.get("page", "1")
+    page = whole_number(request.args.get("page", "1"), 9_999)
     results = search_proposals(
         session=session,
         query=query,
         district=district,
         status=status if status in PUBLIC_PROPOSAL_STATUSES else "",
-        page=int(page) if page.isdigit() and int(page) < 10_000 else 1,
+        page=1 if page is None else page,
     )
     return render_template(
         "proposals/index.html",

@@ -78,6 +78,7 @@ def test_resident_submits_staff_publish_and_the_author_is_told(client, session, 
     assert "Trinkbrunnen" in listing and "veröffentlicht, sammelt Unterstützung" in listing
     assert "1 Vorschlag gefunden" in listing
     assert "0 Vorschläge gefunden" in client.get("/proposals?q=radweg").get_data(as_text=True)
+    assert client.get("/proposals?page=" + "1" * 5000).status_code == 200
 
 
 BAD_PROPOSALS = [
@@ -86,6 +87,7 @@ BAD_PROPOSALS = [
     ({"title": "x" * 201}, "höchstens 200 Zeichen"),
     ({"cost_estimate": "viel"}, "ganze Zahl in Euro"),
     ({"cost_estimate": "-5"}, "ganze Zahl in Euro"),
+    ({"cost_estimate": "9" * 5000}, "ganze Zahl in Euro"),  # too long for int()
 ]
 
 
