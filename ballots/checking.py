@@ -12,8 +12,8 @@ from sqlmodel import Session
 from ballots import merkle
 from ballots.kept_log import kept_levels
 from ballots.keys import published_keys
-from ballots.log import leaf_hashes, tree_head
-from ballots.models import Ballot, LogState
+from ballots.log import latest_tree_head, leaf_hashes, tree_head
+from ballots.models import Ballot
 from ballots.receipts import ReceiptError, b64url_decode, verify_receipt
 from ballots.services import ballot_entry
 from voting.models import Consultation, Status
@@ -101,12 +101,7 @@ def check_receipt(*, session: Session, receipt: Mapping[str, Any]) -> ReceiptChe
         return check
     check.signature_valid = True
 
-    state = session.get(LogState, consultation.id)
-    latest = (
-        tree_head(session=session, consultation_id=consultation.id, tree_size=state.tree_size)
-        if state
-        else None
-    )
+    latest = latest_tree_head(session=session, consultation_id=consultation.id)
     if latest is None:
         check.problem = "the log is empty"
         return check

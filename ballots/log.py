@@ -215,6 +215,21 @@ def tree_head(*, session: Session, consultation_id: int, tree_size: int) -> dict
     return json.loads(row.body) if row else None
 
 
+def latest_tree_head(*, session: Session, consultation_id: int) -> dict[str, Any] | None:
+    """Return the signed tree head of the largest size the server issued, if any.
+
+    It may trail the log's head by a ballot or two: a cast's head is stored after its
+    ballot, in the commit that makes both durable (voting.db.release_locks).
+    """
+    body = session.execute(
+        select(TreeHead.body)
+        .where(TreeHead.consultation_id == consultation_id)
+        .order_by(TreeHead.tree_size.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return json.loads(body) if body is not None else None
+
+
 def leaves(
     *,
     session: Session,

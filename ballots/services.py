@@ -45,6 +45,7 @@ class CastBallot:
     tracking_code: str
     content: dict[str, Any]
     receipt: dict[str, Any]
+    consultation_id: int
 
     @property
     def leaf_hash(self) -> str:
@@ -194,7 +195,8 @@ def record_ballot(
     """Mark the voter, store the ballot unlinked, append it to the log and sign the receipt.
 
     Writes in the session's write transaction, begun here if none is open; does not
-    commit: the caller commits and hands out the receipt only then.
+    commit. The caller keeps the receipt (keep_receipt), commits and hands it out only
+    then; the log's lock may end before (voting.db.release_locks).
     """
     begin_write(session)
     consultation_id = ballot.consultation.id
@@ -242,14 +244,19 @@ def record_ballot(
             },
             signer,
         )
-        store_tree_head(session=session, consultation_id=consultation_id, head=receipt)
         _count_turnout(connection, consultation_id, now)
     return CastBallot(
         consultation=consultation.slug,
         tracking_code=ballot.tracking_code,
         content=ballot.content,
         receipt=receipt,
+        consultation_id=consultation_id,
     )
+
+
+def keep_receipt(*, session: Session, cast: CastBallot) -> None:
+    """Keep the receipt's signed tree head for publication; written, not committed."""
+    store_tree_head(session=session, consultation_id=cast.consultation_id, head=cast.receipt)
 
 
 def cast_ballot(
@@ -280,7 +287,9 @@ def cast_ballot(
         pseudonym_key=pseudonym_key,
         register_ref=register_ref,
     )
-    return record_ballot(session=session, ballot=ballot, signer=signer, now=now)
+    cast = record_ballot(session=session, ballot=ballot, signer=signer, now=now)
+    keep_receipt(session=session, cast=cast)
+    return cast
 
 
 def cast_resident_ballot(

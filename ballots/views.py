@@ -19,8 +19,8 @@ from ballots.forms import ballot_form_class
 from ballots.keys import public_key_list
 from ballots.limits import guard_code_guesses, mark_code_refused
 from ballots.receipt_page import current_signer, receipt_response, recorded_answers
-from ballots.services import CastRefused, prepare_ballot, record_ballot
-from voting.db import committing, get_session, writes_follow
+from ballots.services import CastRefused, keep_receipt, prepare_ballot, record_ballot
+from voting.db import committing, get_session, release_locks, writes_follow
 from voting.models import Status
 
 bp = Blueprint("ballots", __name__)
@@ -95,6 +95,10 @@ def vote(slug: str) -> Response | tuple[str, int] | str:
             cast = record_ballot(
                 session=session, ballot=ballot, signer=current_signer(), now=datetime.now(UTC)
             )
+            # The next cast may append from here on. The commit that ends the block waits
+            # for the disk, for the tree head and the ballot alike; only then the receipt.
+            release_locks(session)
+            keep_receipt(session=session, cast=cast)
     except CastRefused as refused:
         session.rollback()
         message, status = _refusal(refused.reason, refused.error)

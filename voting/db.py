@@ -1,5 +1,6 @@
 """Database engine and the per-request session; the models live elsewhere."""
 
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, NamedTuple
@@ -7,7 +8,7 @@ from typing import Any, NamedTuple
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Connection, Engine, Executable, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlmodel import Session
 
 EXTENSION_KEY = "buergervotum.engine"
@@ -18,7 +19,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # Parameters (code hashes, pseudonyms, ballot contents) stay out of logs and error texts.
     kwargs.setdefault("hide_parameters", True)
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, **kwargs)
+        engine = create_engine(url, **kwargs)
+        _ping_idle_connections(engine)
+        return engine
     engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
 
     @event.listens_for(engine, "connect")
@@ -45,6 +48,38 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             conn.connection.driver_connection.execute(statement)
 
     return engine
+
+
+# A connection given back this recently was working then; a restarted database would fail
+# at most one request per pooled connection and the pool start afresh.
+RECENTLY_USED_SECONDS = 1.0
+
+
+def _ping_idle_connections(engine: Engine) -> None:
+    """Ping a pooled connection before use if it lay idle, as pool_pre_ping does for all.
+
+    Under load connections come back within milliseconds, and a ping before each request
+    costs a round trip and a statement on both sides.
+    """
+
+    # The listeners hold the dialect, not the engine: a cycle through the engine would leave
+    # its pooled connections to the garbage collector, unclosed.
+    dialect = engine.dialect
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info["checked_in_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        checked_in_at = record.info.get("checked_in_at")
+        if checked_in_at is not None and time.monotonic() - checked_in_at < RECENTLY_USED_SECONDS:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:
+            # The pool drops this connection and checks out a new one.
+            raise DisconnectionError("the database connection was lost") from error
 
 
 def init_app(app: Flask) -> None:
@@ -204,6 +239,35 @@ def pipelined(connection: Connection) -> Iterator[None]:
             yield
 
 
+def release_locks(session: Session) -> None:
+    """Commit what the transaction wrote so far without waiting for the disk, ending its locks.
+
+    On PostgreSQL this one COMMIT runs with ``synchronous_commit`` off and the session's
+    transaction goes on as a new one on the same connection. Its durable commit makes
+    both durable, because the write-ahead log is flushed in order: nothing written before
+    it may be acknowledged until then. A cast holds its log from the lock to the commit;
+    this keeps the wait for the disk out of that time. SQLite's write lock covers the
+    disk anyway: there it is without effect, and one transaction holds everything.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return
+    driver = connection.connection.driver_connection
+    cursor = driver.cursor()
+    with _driver_errors(connection.dialect, "COMMIT (synchronous_commit off)"):
+        cursor.execute("SET LOCAL synchronous_commit TO OFF", prepare=False)
+        if _in_pipeline(driver):
+            # Queued behind the writes: no answer is waited for while the log is held.
+            cursor.execute("COMMIT AND CHAIN", prepare=False)
+        else:
+            driver.commit()
+
+
+def _in_pipeline(driver: Any) -> bool:
+    pgconn = getattr(driver, "pgconn", None)
+    return bool(pgconn is not None and pgconn.pipeline_status)
+
+
 @contextmanager
 def committing(session: Session) -> Iterator[None]:
     """Commit the session's transaction when the block ends, together with its statements.
@@ -213,8 +277,14 @@ def committing(session: Session) -> Iterator[None]:
     for one answer fewer. If the block raises, nothing is committed.
     """
     connection = session.connection()
+    driver = connection.connection.driver_connection
     with pipelined(connection):
         yield
-        connection.connection.driver_connection.commit()
+        if _in_pipeline(driver):
+            # Behind the writes: their answers and the COMMIT's come back in one round trip.
+            with _driver_errors(connection.dialect, "COMMIT"):
+                driver.cursor().execute("COMMIT", prepare=False)
+        else:
+            driver.commit()
     # Committed on the driver already; this ends the session's transaction without a trip.
     session.commit()

@@ -5,21 +5,31 @@ from contextlib import nullcontext
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from ballots.definition import find_definition
+from ballots.log import lock_log, tree_heads
 from ballots.models import Ballot, Participation
 from ballots.services import (
+    _INSERT_BALLOT,
     CastRefused,
     PreparedBallot,
     cast_ballot,
+    keep_receipt,
     prepare_ballot,
     record_ballot,
 )
 from tests.conftest import KNOWN_METHODS, PSEUDONYM_KEY, cast_code, spec_data
-from voting.db import EXTENSION_KEY, DriverStatement, committing, pipelined, writes_follow
+from voting.db import (
+    EXTENSION_KEY,
+    DriverStatement,
+    committing,
+    pipelined,
+    release_locks,
+    writes_follow,
+)
 from voting.models import Consultation
 from voting.services.consultations import load_consultation, parse_spec, transition
 
@@ -172,3 +182,51 @@ def test_a_vote_committed_with_its_writes_is_stored_and_a_refused_one_is_not(
     session.rollback()
     assert session.exec(select(func.count()).select_from(Ballot)).one() == 1
     assert session.exec(select(func.count()).select_from(Participation)).one() == 1
+
+
+def test_on_postgresql_the_next_cast_may_append_before_a_receipt_is_durable(
+    app, session, signer, open_consultation
+):
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("committing without waiting for the disk is PostgreSQL's")
+    first = prepared(session, open_consultation.id, open_consultation.codes[0])
+    engine = app.extensions[EXTENSION_KEY]
+    with committing(session):
+        cast = record_ballot(session=session, ballot=first, signer=signer, now=NOW)
+        release_locks(session)
+        # Another cast locks the log at once, and sees the ballot; the receipt is not out.
+        with engine.connect() as other:
+            other.execute(text("SET lock_timeout = '2s'"))
+            assert lock_log(session=Session(bind=other), consultation_id=first.consultation.id)
+            assert other.execute(text("SELECT count(*) FROM ballot")).scalar_one() == 1
+        keep_receipt(session=session, cast=cast)
+    with Session(engine) as after:
+        heads = tree_heads(session=after, consultation_id=open_consultation.id)
+    assert heads == [cast.receipt]
+
+
+def test_a_write_that_fails_before_the_log_is_released_commits_nothing_queued_after_it(
+    session, signer, open_consultation
+):
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("committing without waiting for the disk is PostgreSQL's")
+    ballot = prepared(session, open_consultation.id, open_consultation.codes[0])
+    with pytest.raises(IntegrityError), committing(session):
+        cast = record_ballot(session=session, ballot=ballot, signer=signer, now=NOW)
+        # A second ballot with the same leaf index breaks the log's unique constraint.
+        _INSERT_BALLOT.execute(
+            session.connection(),
+            {
+                "consultation_id": open_consultation.id,
+                "tracking_code": "T000-0000-0000",
+                "content": "{}",
+                "district": "",
+                "leaf_index": 0,
+                "leaf_hash": "00" * 32,
+            },
+        )
+        release_locks(session)
+        keep_receipt(session=session, cast=cast)
+    session.rollback()
+    assert session.exec(select(func.count()).select_from(Ballot)).one() == 0
+    assert session.exec(select(func.count()).select_from(Participation)).one() == 0
