@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import func, select
 
 from ballots import merkle
+from ballots.log import tree_head
 from ballots.models import Ballot, LogState, Participation, TreeHead
 from tests.conftest import make_open_consultation
 from tests.server.conftest import open_voting
@@ -103,7 +104,20 @@ def test_a_killed_server_loses_no_acknowledged_vote(server, session):
     assert list(indices) == list(range(ballots)) and state.tree_size == ballots
     leaves = session.execute(select(Ballot.leaf_hash).order_by(Ballot.leaf_index)).scalars()
     assert state.root_hash == merkle.root([bytes.fromhex(h) for h in leaves]).hex()
-    assert count(session, TreeHead) == ballots
+    heads = count(session, TreeHead)
+    if session.get_bind().dialect.name == "sqlite":
+        assert heads == ballots  # one transaction holds a ballot and its tree head
+    else:
+        # A cast killed between its ballot's commit and its receipt's keeps a ballot that no
+        # receipt names (voting.db.release_locks); every receipt handed out has its head.
+        assert len(receipts) <= heads <= ballots
+    for receipt in receipts:
+        assert (
+            tree_head(
+                session=session, consultation_id=consultation.id, tree_size=receipt["tree_size"]
+            )
+            == receipt
+        )
     # Voting goes on after the restart, appending where the log stopped.
     status, receipt, _page = voting.vote(consultation.codes[-1])
     if status == 200:
