@@ -70,6 +70,9 @@ def _ping_idle_connections(engine: Engine) -> None:
     def _checked_in(_dbapi_connection: Any, record: Any) -> None:
         record.info["checked_in_at"] = time.monotonic()
 
+    # A connection made a moment ago needs no ping either.
+    event.listen(engine, "connect", _checked_in)
+
     @event.listens_for(engine, "checkout")
     def _checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
         checked_in_at = record.info.get("checked_in_at")
@@ -232,7 +235,7 @@ def pipelined(connection: Connection) -> Iterator[None]:
     """
     driver = connection.connection.driver_connection
     with _driver_errors(connection.dialect, "(pipeline)"):
-        if not hasattr(driver, "pipeline") or driver.pgconn.pipeline_status:
+        if not hasattr(driver, "pipeline") or _in_pipeline(driver):
             yield
             return
         with driver.pipeline():
@@ -252,15 +255,12 @@ def release_locks(session: Session) -> None:
     connection = session.connection()
     if connection.dialect.name != "postgresql":
         return
-    driver = connection.connection.driver_connection
-    cursor = driver.cursor()
-    with _driver_errors(connection.dialect, "COMMIT (synchronous_commit off)"):
+    cursor = connection.connection.driver_connection.cursor()
+    with _driver_errors(connection.dialect, "COMMIT AND CHAIN (synchronous_commit off)"):
+        # In a pipeline both are queued behind the writes: no answer is waited for while
+        # the log is held. The chained transaction is back to the durable setting.
         cursor.execute("SET LOCAL synchronous_commit TO OFF", prepare=False)
-        if _in_pipeline(driver):
-            # Queued behind the writes: no answer is waited for while the log is held.
-            cursor.execute("COMMIT AND CHAIN", prepare=False)
-        else:
-            driver.commit()
+        cursor.execute("COMMIT AND CHAIN", prepare=False)
 
 
 def _in_pipeline(driver: Any) -> bool:

@@ -194,6 +194,10 @@ def test_on_postgresql_the_next_cast_may_append_before_a_receipt_is_durable(
     with committing(session):
         cast = record_ballot(session=session, ballot=first, signer=signer, now=NOW)
         release_locks(session)
+        # The receipt's transaction waits for the disk again, as every other commit does.
+        driver_cursor = session.connection().connection.driver_connection.cursor()
+        driver_cursor.execute("SHOW synchronous_commit")
+        assert driver_cursor.fetchone() == ("on",)
         # Another cast locks the log at once, and sees the ballot; the receipt is not out.
         with engine.connect() as other:
             other.execute(text("SET lock_timeout = '2s'"))
