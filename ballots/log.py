@@ -6,10 +6,11 @@ writer's BEGIN IMMEDIATE already serialises), so leaf indices are gapless and un
 """
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import ColumnElement, bindparam, insert, select, update
 from sqlmodel import Session
 
 from ballots import merkle
@@ -38,14 +39,23 @@ LOCK_KEY = "buergervotum.log_lock"
 
 _heads = LogState.__table__
 _consultations = Consultation.__table__
-# Run on the driver's cursor: every cast locks, advances and signs the head. The lock reads
-# the consultation's status too, as it stands while the log is held.
-_LOCK_HEAD = DriverStatement(
-    select(_heads.c.tree_size, _heads.c.frontier, _consultations.c.status)
-    .join(_consultations, _consultations.c.id == _heads.c.consultation_id)
-    .where(_heads.c.consultation_id == bindparam("cid"))
-    .with_for_update(of=_heads)
-)
+
+
+def lock_statement(*conditions: ColumnElement[bool]) -> DriverStatement:
+    """Return the statement locking a log's head (bound as "cid"), where ``conditions`` hold.
+
+    The lock reads the consultation's status too, as it stands while the log is held.
+    """
+    return DriverStatement(
+        select(_heads.c.tree_size, _heads.c.frontier, _consultations.c.status)
+        .join(_consultations, _consultations.c.id == _heads.c.consultation_id)
+        .where(_heads.c.consultation_id == bindparam("cid"), *conditions)
+        .with_for_update(of=_heads)
+    )
+
+
+# Run on the driver's cursor: every cast locks, advances and signs the head.
+_LOCK_HEAD = lock_statement()
 _ADVANCE_HEAD = DriverStatement(
     update(_heads)
     .where(_heads.c.consultation_id == bindparam("cid"))
@@ -69,15 +79,26 @@ class _Head:
     status: str
 
 
-def _locked_head(session: Session, consultation_id: int) -> _Head:
-    """Return the log's head, locked for this transaction; create it on the first append."""
+def _locked_head(
+    session: Session,
+    consultation_id: int,
+    provided: tuple[DriverStatement, Mapping[str, Any]] | None = None,
+) -> _Head | None:
+    """Return the log's head, locked for this transaction; create it on the first append.
+
+    With ``provided``, a statement of lock_statement and its parameters: lock only where
+    its conditions hold and the head exists, else return None.
+    """
     transaction = session.get_transaction()
     held = session.info.get(LOCK_KEY)
     if held and held[0] is transaction and held[1] == consultation_id:
         return held[2]  # locked already in this very transaction
     # Plain rows on the session's connection: this runs for every cast.
     connection = session.connection()
-    row = _LOCK_HEAD.execute(connection, {"cid": consultation_id}).fetchone()
+    statement, parameters = provided or (_LOCK_HEAD, {})
+    row = statement.execute(connection, {**parameters, "cid": consultation_id}).fetchone()
+    if row is None and provided is not None:
+        return None
     if row is None:
         _CREATE_HEAD.execute(
             connection,
@@ -95,18 +116,35 @@ def _locked_head(session: Session, consultation_id: int) -> _Head:
     return head
 
 
-def lock_log(*, session: Session, consultation_id: int) -> str:
+@overload
+def lock_log(*, session: Session, consultation_id: int) -> str: ...
+@overload
+def lock_log(
+    *,
+    session: Session,
+    consultation_id: int,
+    provided: tuple[DriverStatement, Mapping[str, Any]],
+) -> str | None: ...
+def lock_log(
+    *,
+    session: Session,
+    consultation_id: int,
+    provided: tuple[DriverStatement, Mapping[str, Any]] | None = None,
+) -> str | None:
     """Lock the consultation's log until the transaction ends, so appends run one at a time.
 
     Return the consultation's status as read under the lock: counting locks the log too,
-    so a cast that finds it still open appends before the count, never after.
+    so a cast that finds it still open appends before the count, never after. With
+    ``provided`` (see _locked_head), return None where nothing was locked.
     """
-    return _locked_head(session, consultation_id).status
+    head = _locked_head(session, consultation_id, provided)
+    return head.status if head is not None else None
 
 
 def append_leaf(*, session: Session, consultation_id: int, leaf_hash: bytes) -> Appended:
     """Append one leaf hash to the log in O(log n); written, not committed."""
     head = _locked_head(session, consultation_id)
+    assert head is not None  # created if need be
     frontier = merkle.append(head.frontier, head.tree_size, leaf_hash)
     root_hash = merkle.frontier_root(frontier)
     appended = Appended(head.tree_size, head.tree_size + 1, root_hash)

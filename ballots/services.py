@@ -7,19 +7,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy import Connection, bindparam, exists, insert, select
 from sqlmodel import Session
 
 from ballots.canonical import canonical_json
 from ballots.content import BallotError, build_content
 from ballots.definition import BallotDefinition, find_definition
-from ballots.log import append_leaf, lock_log, store_tree_head
+from ballots.log import append_leaf, lock_log, lock_statement, store_tree_head
 from ballots.merkle import leaf_hash
 from ballots.models import Ballot, Participation, TurnoutCounter
 from ballots.receipts import Signer, issued_hour, sign_receipt
 from voting.codes import ALPHABET, CodeFormatError, CodeTypoError, format_code, normalise_code
 from voting.db import DriverStatement, begin_write, pipelined
-from voting.models import Consultation, Status, Voter
+from voting.models import Consultation, Voter
 from voting.pseudonyms import code_hash
 
 
@@ -69,8 +69,7 @@ def ballot_entry(consultation: str, tracking_code: str, content: Mapping[str, An
 class VoterRef(NamedTuple):
     """Who may cast a ballot: the voter's id and the district the ballot is counted in.
 
-    With them the consultation's status, as read in the same query: a cast may have its
-    definition from memory (find_open_definition).
+    With them the consultation's status, as read in the same query.
     """
 
     id: int
@@ -80,6 +79,7 @@ class VoterRef(NamedTuple):
 
 _voters = Voter.__table__
 _consultations = Consultation.__table__
+_marks = Participation.__table__
 _voter_and_status = select(_voters.c.id, _voters.c.district, _consultations.c.status).join_from(
     _voters, _consultations, _consultations.c.id == _voters.c.consultation_id
 )
@@ -89,42 +89,63 @@ _VOTER_BY_CODE_HASH = DriverStatement(
         _voters.c.code_hash == bindparam("code_hash"),
     )
 )
-_VOTER_BY_REF = DriverStatement(
-    _voter_and_status.where(
-        _voters.c.consultation_id == bindparam("cid"), _voters.c.ref == bindparam("ref")
-    )
-)
 
 
 def find_voter_by_code(
     *, session: Session, consultation_id: int, code: str, pseudonym_key: str
 ) -> VoterRef:
     """Return the voter holding this polling code; else refuse."""
-    try:
-        normalised = normalise_code(code)
-    except CodeTypoError:
-        raise CastRefused("code_typo") from None
-    except CodeFormatError:
-        raise CastRefused("code_format") from None
     voter = _VOTER_BY_CODE_HASH.execute(
         session.connection(),
-        {"cid": consultation_id, "code_hash": code_hash(pseudonym_key, normalised)},
+        {"cid": consultation_id, "code_hash": hash_code(code, pseudonym_key)},
     ).fetchone()
     if voter is None:
         raise CastRefused("unknown_code")
     return VoterRef(*voter)
 
 
-def find_voter_by_reference(
-    *, session: Session, consultation_id: int, register_ref: str
-) -> VoterRef:
-    """Return the voter with this register reference; else refuse."""
-    voter = _VOTER_BY_REF.execute(
-        session.connection(), {"cid": consultation_id, "ref": register_ref}
-    ).fetchone()
-    if voter is None:
-        raise CastRefused("not_in_electorate")
-    return VoterRef(*voter)
+def hash_code(code: str, pseudonym_key: str) -> str:
+    """Return the stored hash of a polling code as typed; refuse a mistyped or malformed one."""
+    try:
+        normalised = normalise_code(code)
+    except CodeTypoError:
+        raise CastRefused("code_typo") from None
+    except CodeFormatError:
+        raise CastRefused("code_format") from None
+    return code_hash(pseudonym_key, normalised)
+
+
+class _VoterStatements(NamedTuple):
+    """The statements that find, mark and admit to the log the voter a cast names."""
+
+    find: DriverStatement
+    mark: DriverStatement
+    # The log is locked only for a voter of the electorate: wrong codes never wait for it.
+    lock: DriverStatement
+
+
+def _voter_statements(column: Any) -> _VoterStatements:
+    """Return the cast's voter statements for voters named by ``column`` (bound as "key")."""
+    named = (_voters.c.consultation_id == bindparam("cid"), column == bindparam("key"))
+    voter = select(_voters.c.consultation_id, _voters.c.id).where(*named)
+    return _VoterStatements(
+        find=DriverStatement(select(_voters.c.district).where(*named)),
+        # RETURNING says whether a row went in; the driver's row count is not reliable for that.
+        mark=DriverStatement(
+            lambda insert_: (
+                insert_(_marks)
+                .from_select(["consultation_id", "voter_id"], voter)
+                .on_conflict_do_nothing()
+                .returning(_marks.c.voter_id)
+            )
+        ),
+        lock=lock_statement(exists(voter)),
+    )
+
+
+# By polling code (its hash) and, for a verified resident, by register reference.
+_BY_CODE = _voter_statements(_voters.c.code_hash)
+_BY_REFERENCE = _voter_statements(_voters.c.ref)
 
 
 @dataclass(frozen=True)
@@ -132,8 +153,9 @@ class PreparedBallot:
     """A checked ballot and its log entry, computed before any other ballot needs waiting for."""
 
     consultation: BallotDefinition
-    voter_id: int
-    district: str
+    # The voter as the cast names them: the hash of a polling code, or a register reference.
+    by_reference: bool
+    voter_key: str
     tracking_code: str
     content: dict[str, Any]
     # Computed here, not while the log is held: the stored content and the leaf's hash.
@@ -143,36 +165,22 @@ class PreparedBallot:
 
 def prepare_ballot(
     *,
-    session: Session,
     consultation: BallotDefinition,
     code: str,
     answers: Mapping[str, Any],
     pseudonym_key: str,
     register_ref: str | None = None,
 ) -> PreparedBallot:
-    """Find the voter, check the answers and compute the ballot's leaf; only reads.
+    """Check the code's form and the answers and compute the ballot's leaf; no database.
 
     The voter is the holder of ``code`` or, where ``register_ref`` is given, the
-    verified resident with that register reference. Everything here is independent
-    of other ballots, so it runs before the write transaction and casts queue only
-    for what must be serial (record_ballot).
+    verified resident with that register reference; record_ballot finds them.
+    Everything here is independent of other ballots, so it runs before the write
+    transaction and casts queue only for what must be serial.
     """
     if not consultation.is_open:
         raise CastRefused("not_open")
-    if register_ref is None:
-        voter = find_voter_by_code(
-            session=session,
-            consultation_id=consultation.id,
-            code=code,
-            pseudonym_key=pseudonym_key,
-        )
-    else:
-        voter = find_voter_by_reference(
-            session=session, consultation_id=consultation.id, register_ref=register_ref
-        )
-    if voter.consultation_status != Status.OPEN:
-        raise CastRefused("not_open")
-    # Whether this voter has voted already is answered by record_ballot's insert of the mark.
+    voter_key = register_ref if register_ref is not None else hash_code(code, pseudonym_key)
     try:
         content = build_content(consultation.ballot_questions, answers)
     except BallotError as exc:
@@ -180,8 +188,8 @@ def prepare_ballot(
     tracking_code = new_tracking_code()
     return PreparedBallot(
         consultation=consultation,
-        voter_id=voter.id,
-        district=voter.district,
+        by_reference=register_ref is not None,
+        voter_key=voter_key,
         tracking_code=tracking_code,
         content=content,
         content_json=canonical_json(content).decode("utf-8"),
@@ -202,22 +210,32 @@ def record_ballot(
     consultation_id = ballot.consultation.id
     # Plain rows on the session's connection, no ORM objects: this runs for every vote.
     connection = session.connection()
+    statements = _BY_REFERENCE if ballot.by_reference else _BY_CODE
+    named = {"cid": consultation_id, "key": ballot.voter_key}
     # Statements go out without waiting for each other's answers, where the database can
-    # take them so: a round trip for the mark and the lock, one for all the writes.
+    # take them so: a round trip to find, mark and lock, one for all the writes.
     with pipelined(connection):
-        # The mark is unique: a racing second ballot with this code waits here until the
+        found = statements.find.execute(connection, named)
+        # The mark is unique: a racing second ballot of this voter waits here until the
         # first commits, then inserts nothing.
-        mark = {"consultation_id": consultation_id, "voter_id": ballot.voter_id}
-        inserted = _INSERT_MARK_IF_NEW.execute(connection, mark)
+        inserted = statements.mark.execute(connection, named)
         # From here until the commit, casts of this consultation queue behind this one. The
         # status is read again under the lock: voting may have closed since the ballot was
         # prepared, and a count, which takes the lock too, must not miss the ballot.
-        status = lock_log(session=session, consultation_id=consultation_id)
+        status = lock_log(
+            session=session, consultation_id=consultation_id, provided=(statements.lock, named)
+        )
+        voter = found.fetchone()  # its district, where the ballot is counted
+        if voter is None:
+            raise CastRefused("not_in_electorate" if ballot.by_reference else "unknown_code")
         if inserted.fetchone() is None:
             raise CastRefused("already_voted")
+        if status is None:  # the first ballot: the log is created and locked now
+            status = lock_log(session=session, consultation_id=consultation_id)
         consultation = dataclasses.replace(ballot.consultation, status=status)
         if not consultation.is_open:
             raise CastRefused("not_open")
+        (district,) = voter
         appended = append_leaf(
             session=session, consultation_id=consultation_id, leaf_hash=ballot.leaf_hash
         )
@@ -227,7 +245,7 @@ def record_ballot(
                 "consultation_id": consultation_id,
                 "tracking_code": ballot.tracking_code,
                 "content": ballot.content_json,
-                "district": ballot.district,
+                "district": district,
                 "leaf_index": appended.leaf_index,
                 "leaf_hash": ballot.leaf_hash.hex(),
             },
@@ -280,7 +298,6 @@ def cast_ballot(
     if consultation is None:
         raise CastRefused("not_open")
     ballot = prepare_ballot(
-        session=session,
         consultation=consultation,
         code=code,
         answers=answers,
@@ -319,13 +336,8 @@ def cast_resident_ballot(
 
 # The statements of every cast, compiled once and run on the driver's cursor: building
 # them anew, or the ORM's unit of work, costs several times what running them does.
-_marks = Participation.__table__
 _counters = TurnoutCounter.__table__
 _INSERT_BALLOT = DriverStatement(insert(Ballot.__table__))
-# RETURNING says whether a row went in; the driver's row count is not reliable for that.
-_INSERT_MARK_IF_NEW = DriverStatement(
-    lambda insert_: insert_(_marks).on_conflict_do_nothing().returning(_marks.c.voter_id)
-)
 _COUNT_TURNOUT = DriverStatement(
     lambda insert_: insert_(_counters).on_conflict_do_update(
         index_elements=["consultation_id", "hour"], set_={"ballots": _counters.c.ballots + 1}

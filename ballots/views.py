@@ -83,7 +83,6 @@ def vote(slug: str) -> Response | tuple[str, int] | str:
 
     try:
         ballot = prepare_ballot(
-            session=session,
             consultation=consultation,
             code=form.code.data,
             answers=form.answers(),

@@ -129,14 +129,17 @@ def begin_write(session: Session) -> None:
 
 
 def writes_follow(session: Session) -> None:
-    """Turn a transaction that has only read so far into a writer, keeping its connection.
+    """Make the session a writer from here on, keeping any reads' connection.
 
-    SQLite takes its write lock when a transaction begins (BEGIN IMMEDIATE), so there the
-    reads are committed and a writer begins on the same connection; the lock is then held
-    for the writes and no longer. PostgreSQL locks rows as they are written, so there the
-    transaction simply goes on. Without effect where no transaction is open.
+    SQLite takes its write lock when a transaction begins (BEGIN IMMEDIATE), so there
+    reads done so far are committed and a writer begins on the same connection; the lock
+    is then held for the writes and no longer. PostgreSQL locks rows as they are written,
+    so there a transaction simply goes on. Where none is open, a writer begins.
     """
-    if not session.in_transaction() or session.get_bind().dialect.name != "sqlite":
+    if not session.in_transaction():
+        begin_write(session)
+        return
+    if session.get_bind().dialect.name != "sqlite":
         return
     # On the driver, behind the session's back: the session's transaction goes on and its
     # commit or rollback ends the writer. Through the session, ending one transaction and

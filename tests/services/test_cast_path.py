@@ -1,12 +1,13 @@
 """The cast path reads a consultation's questions from memory and writes plain rows."""
 
+import dataclasses
 import sqlite3
 from contextlib import nullcontext
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import insert, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, func, select
 
 from ballots.definition import find_definition
@@ -42,7 +43,6 @@ def prepared(session: Session, consultation_id: int, code: str) -> PreparedBallo
     definition = find_definition(session=session, consultation_id=consultation_id)
     assert definition is not None
     return prepare_ballot(
-        session=session,
         consultation=definition,
         code=code,
         answers=ANSWERS,
@@ -234,3 +234,27 @@ def test_a_write_that_fails_before_the_log_is_released_commits_nothing_queued_af
     session.rollback()
     assert session.exec(select(func.count()).select_from(Ballot)).one() == 0
     assert session.exec(select(func.count()).select_from(Participation)).one() == 0
+
+
+def test_on_postgresql_a_wrong_code_is_refused_without_waiting_for_the_log(
+    app, session, signer, open_consultation
+):
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite's write lock is one for the whole database")
+    engine = app.extensions[EXTENSION_KEY]
+    first = prepared(session, open_consultation.id, open_consultation.codes[0])
+    record_ballot(session=session, ballot=first, signer=signer, now=NOW)
+    session.commit()  # the log exists now
+    wrong = dataclasses.replace(first, voter_key="0" * 64)
+    with engine.connect() as other:  # a cast holding the log, as for a slow disk
+        assert lock_log(session=Session(bind=other), consultation_id=open_consultation.id)
+        session.connection().exec_driver_sql("SET lock_timeout = '2s'")
+        with pytest.raises(CastRefused) as refused:
+            record_ballot(session=session, ballot=wrong, signer=signer, now=NOW)
+        assert refused.value.reason == "unknown_code"
+        session.rollback()
+        second = prepared(session, open_consultation.id, open_consultation.codes[1])
+        session.connection().exec_driver_sql("SET lock_timeout = '100ms'")
+        with pytest.raises(OperationalError, match="lock timeout"):  # a voter waits
+            record_ballot(session=session, ballot=second, signer=signer, now=NOW)
+    session.rollback()
