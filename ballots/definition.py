@@ -150,8 +150,8 @@ def find_open_definition(*, session: Session, slug: str) -> BallotDefinition | N
 
     A consultation this process last read as open is taken from memory: its status can
     only have moved on since (closed, tallied, published), and the cast reads the status
-    again with the voter (prepare_ballot) and once more under the log's lock
-    (record_ballot). Any other is read as find_definition does. Slugs are never reused.
+    again under the log's lock (record_ballot). Any other is read as find_definition
+    does. Slugs are never reused.
     """
     for definition in _kept.of(session.get_bind()).newest_first():
         if definition.slug == slug and definition.status == Status.OPEN:

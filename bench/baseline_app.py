@@ -14,6 +14,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, Text, insert
 
 from voting.db import make_engine
 
+ENGINE_KEY = "bench.engine"
 metadata = MetaData()
 rows = Table(
     "bench_baseline",
@@ -41,6 +42,7 @@ def create_app() -> Flask:
     app.config.update(SECRET_KEY=os.environ["VOTING_SECRET_KEY"], WTF_CSRF_TIME_LIMIT=None)
     CSRFProtect(app)
     engine = make_engine(os.environ["VOTING_DATABASE_URL"])
+    app.extensions[ENGINE_KEY] = engine  # for whoever runs the app in-process to dispose of
 
     @app.get("/")
     def form() -> str:

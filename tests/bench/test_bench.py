@@ -1,11 +1,14 @@
 """Every benchmark runs once at a tiny size and prints figures that add up, so none rots."""
 
 import os
+import shutil
+import subprocess
 
 import pytest
 
 from ballots.content import METHOD_SHAPES
 from bench import casting, charts, checks, soak, tally_memory
+from bench import instructions as instruction_counts
 from bench import profile as profiling
 
 
@@ -79,3 +82,18 @@ def test_profile_times_the_cast_path(capsys):
     assert per_cast > 0
     assert "ballots/views.py" in out and "ms per cast" in out
     assert "the baseline app's POST" in out and "ratio" in out
+
+
+@pytest.mark.parametrize("side", instruction_counts.SIDES)
+def test_instruction_counting_runs_both_sides(bench_url, side):
+    instruction_counts.post(side, bench_url, count=2)  # refuses anything but 200
+
+
+def test_instruction_counts_are_read_from_cachegrind():
+    if shutil.which("valgrind") is None:
+        pytest.skip("valgrind is not installed")
+    command = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
+    done = subprocess.run([*command, "/bin/true"], capture_output=True, check=True)
+    assert 1000 < instruction_counts.refs(done.stderr) < 10**9
+    with pytest.raises(ValueError):
+        instruction_counts.refs(b"no summary")
