@@ -8,7 +8,7 @@ writer's BEGIN IMMEDIATE already serialises), so leaf indices are gapless and un
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, overload
+from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, insert, select, update
 from sqlmodel import Session
@@ -79,26 +79,14 @@ class _Head:
     status: str
 
 
-def _locked_head(
-    session: Session,
-    consultation_id: int,
-    provided: tuple[DriverStatement, Mapping[str, Any]] | None = None,
-) -> _Head | None:
-    """Return the log's head, locked for this transaction; create it on the first append.
-
-    With ``provided``, a statement of lock_statement and its parameters: lock only where
-    its conditions hold and the head exists, else return None.
-    """
-    transaction = session.get_transaction()
-    held = session.info.get(LOCK_KEY)
-    if held and held[0] is transaction and held[1] == consultation_id:
-        return held[2]  # locked already in this very transaction
+def _locked_head(session: Session, consultation_id: int) -> _Head:
+    """Return the log's head, locked for this transaction; create it on the first append."""
+    held = _held(session, consultation_id)
+    if held is not None:
+        return held
     # Plain rows on the session's connection: this runs for every cast.
     connection = session.connection()
-    statement, parameters = provided or (_LOCK_HEAD, {})
-    row = statement.execute(connection, {**parameters, "cid": consultation_id}).fetchone()
-    if row is None and provided is not None:
-        return None
+    row = _LOCK_HEAD.execute(connection, {"cid": consultation_id}).fetchone()
     if row is None:
         _CREATE_HEAD.execute(
             connection,
@@ -110,41 +98,56 @@ def _locked_head(
             },
         )
         row = _LOCK_HEAD.execute(connection, {"cid": consultation_id}).fetchone()
+    return _hold(session, consultation_id, row)
+
+
+def _held(session: Session, consultation_id: int) -> _Head | None:
+    """Return the head this very transaction has locked already, if it has."""
+    held = session.info.get(LOCK_KEY)
+    if held and held[0] is session.get_transaction() and held[1] == consultation_id:
+        return held[2]
+    return None
+
+
+def _hold(session: Session, consultation_id: int, row: Any) -> _Head:
+    """Keep a locked head's row for the rest of the transaction."""
     tree_size, frontier, status = row
     head = _Head(tree_size, [bytes.fromhex(h) for h in frontier.split(",") if h], status)
-    session.info[LOCK_KEY] = (transaction, consultation_id, head)
+    session.info[LOCK_KEY] = (session.get_transaction(), consultation_id, head)
     return head
 
 
-@overload
-def lock_log(*, session: Session, consultation_id: int) -> str: ...
-@overload
-def lock_log(
-    *,
-    session: Session,
-    consultation_id: int,
-    provided: tuple[DriverStatement, Mapping[str, Any]],
-) -> str | None: ...
-def lock_log(
-    *,
-    session: Session,
-    consultation_id: int,
-    provided: tuple[DriverStatement, Mapping[str, Any]] | None = None,
-) -> str | None:
+def lock_log(*, session: Session, consultation_id: int) -> str:
     """Lock the consultation's log until the transaction ends, so appends run one at a time.
 
     Return the consultation's status as read under the lock: counting locks the log too,
-    so a cast that finds it still open appends before the count, never after. With
-    ``provided`` (see _locked_head), return None where nothing was locked.
+    so a cast that finds it still open appends before the count, never after.
     """
-    head = _locked_head(session, consultation_id, provided)
-    return head.status if head is not None else None
+    return _locked_head(session, consultation_id).status
+
+
+def lock_log_where(
+    *,
+    session: Session,
+    consultation_id: int,
+    statement: DriverStatement,
+    parameters: Mapping[str, Any],
+) -> str | None:
+    """Lock the log as lock_log does, but only where ``statement``'s conditions hold.
+
+    ``statement`` comes from lock_statement. Return the status read under the lock, or
+    None where the conditions do not hold or the log has no head yet (lock_log makes it).
+    """
+    held = _held(session, consultation_id)
+    if held is not None:
+        return held.status
+    row = statement.execute(session.connection(), {**parameters, "cid": consultation_id}).fetchone()
+    return _hold(session, consultation_id, row).status if row is not None else None
 
 
 def append_leaf(*, session: Session, consultation_id: int, leaf_hash: bytes) -> Appended:
     """Append one leaf hash to the log in O(log n); written, not committed."""
     head = _locked_head(session, consultation_id)
-    assert head is not None  # created if need be
     frontier = merkle.append(head.frontier, head.tree_size, leaf_hash)
     root_hash = merkle.frontier_root(frontier)
     appended = Appended(head.tree_size, head.tree_size + 1, root_hash)

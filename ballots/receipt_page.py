@@ -100,8 +100,13 @@ def _kept_page(consultation: BallotDefinition) -> list[str] | None:
     app: Flask = current_app
     if app.debug or current_user.is_authenticated or session.get("_flashes"):
         return None
-    key = (consultation.slug, consultation.title, str(get_locale()), request.full_path)
-    key = (*key, request.script_root)
+    key = (
+        consultation.slug,
+        consultation.title,
+        str(get_locale()),
+        request.script_root,
+        request.full_path,
+    )
     pages: Kept[tuple[str, ...], list[str]]
     pages = app.extensions.setdefault(PAGES_KEY, Kept(MAX_PAGES))
     page = pages.get(key)

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from ballots.canonical import canonical_json
 from ballots.content import BallotError, build_content
 from ballots.definition import BallotDefinition, find_definition
-from ballots.log import append_leaf, lock_log, lock_statement, store_tree_head
+from ballots.log import append_leaf, lock_log, lock_log_where, lock_statement, store_tree_head
 from ballots.merkle import leaf_hash
 from ballots.models import Ballot, Participation, TurnoutCounter
 from ballots.receipts import Signer, issued_hour, sign_receipt
@@ -222,8 +222,11 @@ def record_ballot(
         # From here until the commit, casts of this consultation queue behind this one. The
         # status is read again under the lock: voting may have closed since the ballot was
         # prepared, and a count, which takes the lock too, must not miss the ballot.
-        status = lock_log(
-            session=session, consultation_id=consultation_id, provided=(statements.lock, named)
+        status = lock_log_where(
+            session=session,
+            consultation_id=consultation_id,
+            statement=statements.lock,
+            parameters=named,
         )
         voter = found.fetchone()  # its district, where the ballot is counted
         if voter is None:

@@ -57,3 +57,23 @@ def create_app() -> Flask:
         return "recorded"
 
     return app
+
+
+def create_app_on(url: str, secret_key: str) -> Flask:
+    """Create the baseline app on ``url`` in this process, its table first.
+
+    The app reads its settings from the environment, as under gunicorn; they are set for
+    the moment it is made and put back after.
+    """
+    create_table(url)
+    settings = {"VOTING_SECRET_KEY": secret_key, "VOTING_DATABASE_URL": url}
+    saved = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
+    try:
+        return create_app()
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.baseline_app import ENGINE_KEY, create_app, create_table
+from bench.baseline_app import ENGINE_KEY, create_app_on
 from bench.database import ANSWERS, SLUG, backend, fresh_database, open_consultation
 from bench.load import TOKEN
 from bench.profile import _app
@@ -42,9 +42,7 @@ def post(side: str, database_url: str, count: int) -> None:
             path = f"/consultations/{SLUG}/vote"
             forms = [{"code": code, **ANSWERS} for code in codes]
         else:
-            create_table(url)
-            os.environ.update(VOTING_SECRET_KEY="bench-" * 6, VOTING_DATABASE_URL=url)
-            app, path = create_app(), "/cast"
+            app, path = create_app_on(url, "bench-" * 6), "/cast"
             engine = app.extensions[ENGINE_KEY]
             forms = [{"code": f"BASE-{i}", "content": "x" * 80} for i in range(WARM + count)]
         try:

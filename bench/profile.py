@@ -8,7 +8,6 @@ The app runs in-process through Flask's test client on a temporary SQLite databa
 """
 
 import argparse
-import os
 import tempfile
 import time
 from pathlib import Path
@@ -78,20 +77,9 @@ def profile_cast(database_url: str, votes: int, show: bool = True) -> float:
 
 def _baseline_cpu_ms(url: str, secret_key: str, posts: int) -> float:
     """Return the CPU milliseconds of the casting benchmark's baseline POST, in-process."""
-    from bench.baseline_app import create_app, create_table
+    from bench.baseline_app import create_app_on
 
-    create_table(url)
-    settings = {"VOTING_SECRET_KEY": secret_key, "VOTING_DATABASE_URL": url}
-    saved = {name: os.environ.get(name) for name in settings}
-    os.environ.update(settings)  # the baseline app reads its settings from there
-    try:
-        app = create_app()
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    app = create_app_on(url, secret_key)
     client = app.test_client()
     token = TOKEN.search(client.get("/").data)
     assert token is not None

@@ -4,6 +4,8 @@ import html
 import json
 import re
 
+from flask import template_rendered
+
 from ballots.definition import find_definition
 from ballots.receipt_page import receipt_response
 from tests.conftest import cast_code, log_in_as, make_open_consultation, make_staff, spec_data
@@ -11,10 +13,14 @@ from tests.views.test_voting import receipt_from, vote
 
 
 def test_each_visitor_sees_the_receipt_of_their_own_vote(client, open_consultation):
-    first, second = (
-        vote(client, open_consultation, code).get_data(as_text=True)
-        for code in open_consultation.codes[:2]
-    )
+    rendered = []
+    with template_rendered.connected_to(lambda _app, template, **_: rendered.append(template)):
+        first, second = (
+            vote(client, open_consultation, code).get_data(as_text=True)
+            for code in open_consultation.codes[:2]
+        )
+    # The page is rendered for the first vote only; the second fills in its own values.
+    assert [t.name for t in rendered].count("ballots/receipt.html") == 1
     mine, theirs = receipt_from(second), receipt_from(first)
     assert mine["tracking_code"] != theirs["tracking_code"]
     assert theirs["tracking_code"] not in second and theirs["signature"] not in second
