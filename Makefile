@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-FLASK := $(BIN)/flask --app voting
+FLASK := $(BIN)/flask --app voting.app
 PORT ?= 5000
 
 CHROMIUM ?= /usr/bin/chromium
@@ -31,16 +31,15 @@ translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --use-fuzzy -d translations --statistics 2>&1 | tail -n +1
 
 instance/config.py: | $(VENV)/.installed
-	$(BIN)/python -m voting.instance instance
+	$(BIN)/python -m voting.core.instance instance
 
-test: install $(BROWSER) ## lint, then the whole suite (PostgreSQL too where TEST_DATABASE_URL is set)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: lint $(BROWSER) ## lint, then the whole suite (PostgreSQL too where TEST_DATABASE_URL is set)
 	$(BIN)/python -m pytest
 
-lint: install
+lint: install ## ruff, and import-linter's floor plan (docs/architecture.md)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .

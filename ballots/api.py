@@ -11,9 +11,9 @@ from ballots.checking import (
     receipt_for_tracking_code,
 )
 from ballots.log import ProofError, consistency, inclusion, leaves, log_root, log_size, tree_heads
-from voting.db import get_session
-from voting.models import Consultation, Status
-from voting.services.consultations import find_consultation
+from voting.core.lifecycle import find_consultation
+from voting.core.models import Consultation, Status
+from voting.web.db import get_session
 
 bp = Blueprint("ballot_api", __name__, url_prefix="/api/v1")
 

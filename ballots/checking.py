@@ -16,8 +16,8 @@ from ballots.log import latest_tree_head, leaf_hashes, tree_head
 from ballots.models import Ballot
 from ballots.receipts import ReceiptError, b64url_decode, verify_receipt
 from ballots.services import ballot_entry
-from voting.models import Consultation, Status
-from voting.services.consultations import find_consultation
+from voting.core.lifecycle import find_consultation
+from voting.core.models import Consultation, Status
 
 TRACKING_CODE = re.compile(r"[A-Z0-9-]{1,20}")
 

@@ -1,7 +1,7 @@
 """What a ballot shows and is checked against, read from memory on the cast path.
 
 From "scheduled" on, a consultation's title, voting period, questions and options
-never change (voting.services.editor refuses it), so each process reads them once,
+never change (voting.consultations.editing refuses it), so each process reads them once,
 as plain frozen objects, and asks the database per request only for what still
 moves: the status. Drafts are never kept; they are not voted on.
 """
@@ -17,9 +17,9 @@ from sqlmodel import Session
 
 from ballots.content import BallotQuestion
 from ballots.kept import KeptPerEngine
-from voting.db import DriverStatement
-from voting.models import Consultation, Status, utcnow
-from voting.services.consultations import find_consultation
+from voting.core.db import DriverStatement
+from voting.core.lifecycle import find_consultation
+from voting.core.models import Consultation, Status, utcnow
 
 MAX_DEFINITIONS = 64
 

@@ -19,7 +19,7 @@ from sqlmodel import Session
 from ballots.kept import KeptPerEngine
 from ballots.merkle_levels import HASH, MerkleLevels
 from ballots.models import Ballot
-from voting.models import Consultation
+from voting.core.models import Consultation
 
 # Consultations kept per engine, least recently used dropped first: 64 bytes a ballot
 # (leaves and the levels above them), so 1,000,000 ballots keep 64 MB.

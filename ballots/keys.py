@@ -19,7 +19,7 @@ def read_signer(path: str | Path, passphrase: str | None = None) -> Signer:
         pem = Path(path).read_bytes()
     except OSError as exc:
         raise KeyFileError(
-            f"no signing key at {path}: create one with `flask --app voting keys generate`"
+            f"no signing key at {path}: create one with `flask --app voting.app keys generate`"
         ) from exc
     try:
         return load_signer(pem, passphrase.encode() if passphrase else None)

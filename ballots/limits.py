@@ -8,8 +8,8 @@ from flask_limiter import RequestLimit
 from flask_limiter.util import get_remote_address
 from werkzeug.wrappers import Response
 
-from voting.errors import render_error
-from voting.limits import limiter
+from voting.web.errors import render_error
+from voting.web.limits import limiter
 
 
 def _guess_key() -> str:

@@ -18,8 +18,8 @@ from ballots.canonical import canonical_json
 from ballots.kept_log import kept_levels
 from ballots.merkle_levels import MerkleLevels
 from ballots.models import Ballot, LogState, TreeHead
-from voting.db import DriverStatement
-from voting.models import Consultation
+from voting.core.db import DriverStatement
+from voting.core.models import Consultation
 
 
 class ProofError(ValueError):
@@ -260,7 +260,7 @@ def latest_tree_head(*, session: Session, consultation_id: int) -> dict[str, Any
     """Return the signed tree head of the largest size the server issued, if any.
 
     It may trail the log's head by a ballot or two: a cast's head is stored after its
-    ballot, in the commit that makes both durable (voting.db.release_locks).
+    ballot, in the commit that makes both durable (voting.core.db.release_locks).
     """
     body = session.execute(
         select(TreeHead.body)

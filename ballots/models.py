@@ -8,13 +8,24 @@ from datetime import datetime
 from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from voting.models import UTCDateTime, utcnow
+from voting.core.models import UTCDateTime, utcnow
 
 
 class Participation(SQLModel, table=True):
     """The mark in the electoral roll: this voter has voted. No time, no ballot."""
 
     # WITHOUT ROWID: SQLite keeps the rows in key order, not in the order of voting.
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    consultation_id: int = Field(foreign_key="consultation.id", primary_key=True)
+    voter_id: int = Field(foreign_key="voter.id", primary_key=True)
+
+
+class PaperMark(SQLModel, table=True):
+    """This voter's participation mark was set by a paper ballot, not online."""
+
+    __tablename__ = "paper_mark"
+    # Like the participation mark: key order only, not the order of arrival.
     __table_args__ = {"sqlite_with_rowid": False}
 
     consultation_id: int = Field(foreign_key="consultation.id", primary_key=True)

@@ -17,10 +17,10 @@ from ballots.log import append_leaf, lock_log, lock_log_where, lock_statement, s
 from ballots.merkle import leaf_hash
 from ballots.models import Ballot, Participation, TurnoutCounter
 from ballots.receipts import Signer, issued_hour, sign_receipt
-from voting.codes import ALPHABET, CodeFormatError, CodeTypoError, format_code, normalise_code
-from voting.db import DriverStatement, begin_write, pipelined
-from voting.models import Consultation, Voter
-from voting.pseudonyms import code_hash
+from voting.core.codes import ALPHABET, CodeFormatError, CodeTypoError, format_code, normalise_code
+from voting.core.db import DriverStatement, begin_write, pipelined
+from voting.core.models import Consultation, Voter
+from voting.core.pseudonyms import code_hash
 
 
 class CastRefused(Exception):
@@ -55,7 +55,7 @@ class CastBallot:
 
 def new_tracking_code() -> str:
     """Return a random public tracking code (60 bits, e.g. ``T4KM-8ZQX-3NPA``)."""
-    # As voting.codes.generate_code: the low five bits of a random byte pick uniformly.
+    # As voting.core.codes.generate_code: the low five bits of a random byte pick uniformly.
     return format_code("".join(ALPHABET[byte & 31] for byte in secrets.token_bytes(12)))
 
 
@@ -204,7 +204,7 @@ def record_ballot(
 
     Writes in the session's write transaction, begun here if none is open; does not
     commit. The caller keeps the receipt (keep_receipt), commits and hands it out only
-    then; the log's lock may end before (voting.db.release_locks).
+    then; the log's lock may end before (voting.core.db.release_locks).
     """
     begin_write(session)
     consultation_id = ballot.consultation.id

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from ballots.log import lock_log
 from ballots.models import Ballot, Participation
-from voting.db import begin_write
+from voting.core.db import begin_write
 
 
 def erase_cast_order(*, session: Session, consultation_id: int) -> int:

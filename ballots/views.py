@@ -20,8 +20,9 @@ from ballots.keys import public_key_list
 from ballots.limits import guard_code_guesses, mark_code_refused
 from ballots.receipt_page import current_signer, receipt_response, recorded_answers
 from ballots.services import CastRefused, keep_receipt, prepare_ballot, record_ballot
-from voting.db import committing, get_session, release_locks, writes_follow
-from voting.models import Status
+from voting.core.db import committing, release_locks, writes_follow
+from voting.core.models import Status
+from voting.web.db import get_session
 
 bp = Blueprint("ballots", __name__)
 

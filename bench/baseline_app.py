@@ -1,6 +1,6 @@
 """The baseline of the casting benchmark: a minimal Flask app inserting one row per POST.
 
-Same server, same database settings (voting.db.make_engine) and CSRF as the real
+Same server, same database settings (voting.core.db.make_engine) and CSRF as the real
 app, and nothing else: the ceiling the stack itself sets.
 Run as ``gunicorn 'bench.baseline_app:create_app()'`` with VOTING_SECRET_KEY and
 VOTING_DATABASE_URL set.
@@ -12,7 +12,7 @@ from flask import Flask, render_template_string, request
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, insert
 
-from voting.db import make_engine
+from voting.core.db import make_engine
 
 ENGINE_KEY = "bench.engine"
 metadata = MetaData()

@@ -28,7 +28,7 @@ from bench.database import ANSWERS, SLUG, backend, fresh_database, open_consulta
 from bench.database import server_environment as environment
 from bench.load import LoadResult, run_load
 from bench.server import cpu_seconds, gunicorn
-from voting.db import make_engine
+from voting.core.db import make_engine
 
 
 @dataclass
@@ -97,7 +97,7 @@ def measure(
         results: list[Round] = []
         with (
             gunicorn("bench.baseline_app:create_app()", env, workers=workers, threads=threads) as b,
-            gunicorn("voting:create_app()", env, workers=workers, threads=threads) as c,
+            gunicorn("voting.app:create_app()", env, workers=workers, threads=threads) as c,
         ):
             for _ in range(rounds):
                 measured = []

@@ -75,7 +75,7 @@ def median_ms(render: Callable[[], bytes], repeat: int) -> tuple[float, int]:
 def measure(repeat: int, methods: list[str] | None = None) -> dict[str, dict[str, float]]:
     """Time every chart type and the baseline; return ms and bytes per type and format."""
     from results.presentation import chart_bytes, figures
-    from voting import create_app
+    from voting.app import create_app
 
     app = create_app(
         {

@@ -32,8 +32,8 @@ from ballots.models import Ballot, LogState
 from ballots.receipts import Signer, b64url_decode, issued_hour, sign_receipt, verify_receipt
 from ballots.services import ballot_entry
 from bench.database import SLUG, backend, fresh_database, open_consultation
-from voting.db import make_engine
-from voting.models import Consultation, utcnow
+from voting.core.db import make_engine
+from voting.core.models import Consultation, utcnow
 
 CHUNK = 5000
 # Receipts the checks cycle through, drawn at random from the whole log.

@@ -159,8 +159,8 @@ def bench_database(url: str | None, reuse: bool) -> dict[str, float]:
     from sqlmodel import Session
 
     from ballots.models import Ballot
-    from voting.migrate import upgrade_database
-    from voting.models import Consultation, Option, Question, utcnow
+    from voting.core.migrate import upgrade_database
+    from voting.core.models import Consultation, Option, Question, utcnow
 
     if url is None:
         url = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
@@ -222,7 +222,7 @@ def _tally_from(engine: Any, consultation_id: int) -> dict[str, float]:
     from sqlmodel import Session
 
     from results.tally import count_question
-    from voting.models import Consultation
+    from voting.core.models import Consultation
 
     with Session(engine) as session:
         consultation = session.get(Consultation, consultation_id)

@@ -10,11 +10,11 @@ from sqlmodel import Session
 from ballots.content import METHOD_SHAPES
 from ballots.keys import publish_key, write_key_file
 from results.methods import METHODS
-from voting.db import make_engine
-from voting.migrate import upgrade_database
-from voting.models import utcnow
-from voting.services.consultations import load_consultation, parse_spec
-from voting.services.electorate import Letter, RegisterRow, open_with_electorate
+from voting.consultations.services import load_consultation, parse_spec
+from voting.core.db import make_engine
+from voting.core.migrate import upgrade_database
+from voting.core.models import utcnow
+from voting.electorate.services import Letter, RegisterRow, open_with_electorate
 
 # On PostgreSQL a benchmark works in a schema of its own, so nothing else in the database is hit.
 SCHEMA = "bench"

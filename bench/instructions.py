@@ -24,7 +24,7 @@ from bench.baseline_app import ENGINE_KEY, create_app_on
 from bench.database import ANSWERS, SLUG, backend, fresh_database, open_consultation
 from bench.load import TOKEN
 from bench.profile import _app
-from voting.db import EXTENSION_KEY
+from voting.web.db import EXTENSION_KEY
 
 WARM = 10  # requests before the counted ones, in both runs
 SIDES = ("casting", "baseline")

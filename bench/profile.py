@@ -20,7 +20,7 @@ from bench.load import TOKEN
 
 
 def _app(instance: Path, url: str) -> tuple[Any, dict[str, str]]:
-    from voting import create_app
+    from voting.app import create_app
 
     env = server_environment(instance, url)
     app = create_app(

@@ -33,7 +33,7 @@ from bench.database import ANSWERS, SLUG, backend, fresh_database, open_consulta
 from bench.database import server_environment as environment
 from bench.load import run_load
 from bench.server import HOST, gunicorn, rss_kib
-from voting.db import make_engine
+from voting.core.db import make_engine
 
 RECEIPT = re.compile(rb'href="data:application/json;base64,([^"]+)"')
 # Growth of a worker's memory from the first to the last fifth of the run that still
@@ -107,7 +107,7 @@ def soak(database_url: str, *, seconds: float, voters: int) -> list[tuple[str, b
         env = environment(instance, url)
         codes = open_consultation(url, voters, env["VOTING_PSEUDONYM_KEY"])
         path = f"/consultations/{SLUG}/vote"
-        with gunicorn("voting:create_app()", env, workers=2, threads=4) as server:
+        with gunicorn("voting.app:create_app()", env, workers=2, threads=4) as server:
             cast = {
                 "form_path": path,
                 "post_path": path,

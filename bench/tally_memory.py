@@ -28,9 +28,9 @@ from ballots.models import Ballot
 from bench.database import KNOWN_METHODS, backend, fresh_database
 from bench.server import ROOT
 from results.tally import count_question
-from voting.db import make_engine
-from voting.models import Consultation, utcnow
-from voting.services.consultations import load_consultation, parse_spec
+from voting.consultations.services import load_consultation, parse_spec
+from voting.core.db import make_engine
+from voting.core.models import Consultation, utcnow
 
 OPTIONS = ("a", "b", "c", "d", "e")
 CHUNK = 20000

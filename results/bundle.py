@@ -6,11 +6,10 @@ from sqlmodel import Session
 
 from ballots.keys import public_key_list
 from ballots.log import leaves, log_root, log_size, tree_heads
-from ballots.models import Participation
+from ballots.models import PaperMark, Participation
 from results.services import count_rows, published_result
-from voting.models import Consultation
-from voting.paper_models import PaperMark
-from voting.services.consultations import electorate_size
+from voting.core.lifecycle import electorate_size
+from voting.core.models import Consultation
 
 FORMAT = "buergervotum-bundle/v1"
 

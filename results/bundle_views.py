@@ -6,8 +6,8 @@ from flask import Blueprint, abort
 from werkzeug.wrappers import Response
 
 from results.bundle import build_bundle
-from voting.db import get_session
-from voting.services.consultations import find_consultation
+from voting.core.lifecycle import find_consultation
+from voting.web.db import get_session
 
 bp = Blueprint("bundle", __name__)
 

@@ -12,8 +12,8 @@ from results.methods import InvalidBallot, count
 from results.methods.pb_equal_shares import COMPLETIONS
 from results.pabulib import PabulibError, read_pb
 from results.services import publish_result, tally_consultation
-from voting.cli import actor_option, consultation_or_fail, session_scope
-from voting.services.consultations import ConsultationError
+from voting.core.lifecycle import ConsultationError
+from voting.web.cli import actor_option, consultation_or_fail, session_scope
 
 results_cli = AppGroup("results", help="Tally and publish results.")
 

@@ -8,12 +8,31 @@ from collections.abc import Iterator, Mapping
 from itertools import repeat
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
+from ballots.models import PaperMark
 from results.methods import count
-from voting.models import Consultation
-from voting.paper_models import PaperCount
-from voting.services.paper import paper_marks_by_district, paper_total
+from results.models import PaperCount
+from voting.core.models import Consultation, Voter
+
+
+def paper_marks_by_district(*, session: Session, consultation_id: int) -> dict[str, int]:
+    """Return how many paper ballots were accepted in each district."""
+    rows = session.exec(
+        select(Voter.district, func.count())
+        .select_from(PaperMark)
+        .join(Voter, Voter.id == PaperMark.voter_id)
+        .where(PaperMark.consultation_id == consultation_id)
+        .group_by(Voter.district)
+    )
+    return dict(rows.all())
+
+
+def paper_total(method: str, figures: Mapping[str, int]) -> int:
+    """Return how many paper ballots a count of a question with this method covers."""
+    if method == "approval":
+        return figures["voted"] + figures["blank"] + figures["invalid"]
+    return sum(figures.values())
 
 
 def _answers(counts: Mapping[str, int], blank: int, as_list: bool) -> Iterator[Any]:

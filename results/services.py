@@ -7,14 +7,13 @@ from typing import Any
 from sqlmodel import Session, func, select
 
 from ballots.log import log_root
-from ballots.models import Ballot, Participation
+from ballots.models import Ballot, PaperMark, Participation
 from ballots.traces import erase_cast_order
 from results.models import Result
 from results.tally import count_question
 from results.turnout import turnout
-from voting.models import Consultation, utcnow
-from voting.paper_models import PaperMark
-from voting.services.consultations import ConsultationError, electorate_size, transition
+from voting.core.lifecycle import ConsultationError, electorate_size, transition
+from voting.core.models import Consultation, utcnow
 
 
 def count_rows(session: Session, model: type, consultation_id: int) -> int:

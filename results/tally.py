@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from ballots.models import Ballot
 from results.methods import Outcome, count
-from voting.models import Consultation, Question
+from voting.core.models import Consultation, Question
 
 BATCH = 5000
 PARSED_CACHE = 50_000

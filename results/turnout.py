@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from ballots.models import Participation, TurnoutCounter
-from voting.models import Consultation, Voter
+from voting.core.models import Consultation, Voter
 
 # Upper ends of the age bands (inclusive); the last band is open. Ages are reached in the
 # year the consultation closes: only the birth year is stored.

@@ -20,11 +20,11 @@ from results.paper import paper_section
 from results.presentation import chart_bytes, figures, locale_code, turnout_figures
 from results.services import publish_result, published_result, tally_consultation
 from results.tally import stream_answers
-from voting.auth import EDITORS, role_required
-from voting.db import get_session
-from voting.models import Consultation, Status
-from voting.services.consultations import find_consultation
-from voting.staff_actions import perform_step
+from voting.core.lifecycle import find_consultation
+from voting.core.models import Consultation, Status
+from voting.web.auth import EDITORS, role_required
+from voting.web.db import get_session
+from voting.web.steps import perform_step
 
 bp = Blueprint("results", __name__)
 
@@ -153,7 +153,7 @@ def embed(slug: str, key: str) -> Response:
     """Show one question's chart alone, for other sites to put into a frame."""
     consultation, result = _published(slug)
     figs = figures(_question(result, key))
-    # voting.security lets any site frame /embed/ pages, and no other page.
+    # voting.web.security lets any site frame /embed/ pages, and no other page.
     page = render_template("results/embed.html", consultation=consultation, figs=figs)
     return Response(page, mimetype="text/html")
 

@@ -23,16 +23,16 @@ from sqlmodel import Session, SQLModel
 from ballots.keys import publish_key, read_signer, write_key_file
 from ballots.receipts import Signer
 from ballots.services import CastBallot, cast_ballot
-from voting import create_app
-from voting.db import EXTENSION_KEY as ENGINE
-from voting.db import get_engine
-from voting.migrate import upgrade_database
-from voting.models import Role, StaffUser, utcnow
-from voting.resident_models import ResidentAccount
-from voting.services.accounts import create_staff_user
-from voting.services.consultations import load_consultation, parse_spec
-from voting.services.electorate import Letter, RegisterRow, open_with_electorate
-from voting.services.residents import issue_residency_code, verify_residency
+from voting.app import create_app
+from voting.consultations.services import load_consultation, parse_spec
+from voting.core.migrate import upgrade_database
+from voting.core.models import Role, StaffUser, utcnow
+from voting.electorate.services import Letter, RegisterRow, open_with_electorate
+from voting.residents.models import ResidentAccount
+from voting.residents.services import issue_residency_code, verify_residency
+from voting.staff.services import create_staff_user
+from voting.web.db import EXTENSION_KEY as ENGINE
+from voting.web.db import get_engine
 
 PSEUDONYM_KEY = "test-pseudonym-key"
 PASSWORD = "correct horse battery"

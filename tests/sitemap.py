@@ -37,15 +37,11 @@ from tests.sitemap_data import (
     populate_more,
 )
 from tests.sitemap_forms import resident_forms, staff_forms
-from voting.jobs import wait_for
-from voting.models import Role
-from voting.services.accounts import create_staff_user
-from voting.services.consultations import (
-    find_consultation,
-    load_consultation,
-    parse_spec,
-    transition,
-)
+from voting.consultations.services import load_consultation, parse_spec
+from voting.core.lifecycle import find_consultation, transition
+from voting.core.models import Role
+from voting.staff.services import create_staff_user
+from voting.web.jobs import wait_for
 
 STAFF = {"admin": Role.ADMIN, "editor": Role.EDITOR, "auditor": Role.AUDITOR}
 # Answers of the ballots cast in the published consultation: every chart has bars.

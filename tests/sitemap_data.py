@@ -10,14 +10,14 @@ from sqlmodel import Session
 
 from ballots.models import Ballot
 from tests.conftest import PSEUDONYM_KEY, make_resident, password_hash
-from voting.jobs import create_job
-from voting.models import Question, StaffUser
-from voting.resident_models import ResidentAccount
-from voting.services.consultations import find_consultation
-from voting.services.paper import enter_paper_count, mark_paper_ballot
-from voting.services.plans import ProjectFields, save_project
-from voting.services.proposals import ProposalFields, moderate_proposal, submit_proposal
-from voting.services.residents import confirmation_token, issue_residency_code
+from voting.core.lifecycle import find_consultation
+from voting.core.models import Question, StaffUser
+from voting.paper.services import enter_paper_count, mark_paper_ballot
+from voting.plans.services import ProjectFields, save_project
+from voting.proposals.services import ProposalFields, moderate_proposal, submit_proposal
+from voting.residents.models import ResidentAccount
+from voting.residents.services import confirmation_token, issue_residency_code
+from voting.web.jobs import create_job
 
 # Every stored state a consultation page can show, by slug.
 OPEN, PUBLISHED, TALLIED, CLOSED, SCHEDULED, DRAFT = (

@@ -1,5 +1,5 @@
-"""Bürgervotum: votes of a city's residents, verifiable by anyone."""
+"""Bürgervotum: votes of a city's residents, verifiable by anyone.
 
-from voting.app import create_app
-
-__all__ = ["create_app"]
+Imports nothing: the app is built by ``voting.app.create_app``, and each floor below it
+(docs/architecture.md) can be imported on its own.
+"""

@@ -16,10 +16,36 @@ from flask_babel import (
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from voting import auth, db, limits, security
-from voting.config import LANGUAGES, REQUIRED_SECRETS, defaults
-from voting.fragments import for_visitors
-from voting.labels import (
+from ballots import api as ballot_api
+from ballots import cli as ballot_cli
+from ballots import views as ballot_views
+from results import bundle_views
+from results import cli as results_cli
+from results import views as results_views
+from voting import demo
+from voting.consultations import cli as consultation_cli
+from voting.consultations import editor_views
+from voting.consultations import views as consultation_views
+from voting.core.config import LANGUAGES, REQUIRED_SECRETS, defaults
+from voting.electorate import cli as electorate_cli
+from voting.electorate import views as electorate_views
+from voting.paper import views as paper_views
+from voting.plans import views as plan_views
+from voting.proposals import views as proposal_views
+from voting.residents import cli as resident_cli
+from voting.residents import views as resident_views
+from voting.residents import vote_views as resident_vote_views
+from voting.residents.models import RESIDENT_ID_PREFIX
+from voting.residents.services import load_resident
+from voting.staff import accounts as staff_accounts
+from voting.staff import audit_views
+from voting.staff import cli as staff_cli
+from voting.staff import views as staff_views
+from voting.web import auth, db, errors, limits, pages, security
+from voting.web import cli as web_cli
+from voting.web.fragments import for_visitors
+from voting.web.i18n import translation_functions
+from voting.web.labels import (
     ACTION_LABELS,
     JOB_KINDS,
     JOB_PHASES,
@@ -27,7 +53,6 @@ from voting.labels import (
     ROLE_LABELS,
     STATUS_LABELS,
 )
-from voting.template_i18n import translation_functions
 
 ROOT = Path(__file__).resolve().parent.parent
 # Settings that are always strings, read verbatim so a numeric-looking secret stays text.
@@ -77,7 +102,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         raise RuntimeError(
             "missing secrets: "
             + ", ".join(f"VOTING_{name}" for name in missing)
-            + " (for a local instance run `python -m voting.instance`)"
+            + " (for a local instance run `python -m voting.core.instance`)"
         )
 
     if app.config["TRUSTED_PROXIES"]:
@@ -86,7 +111,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     db.init_app(app)
     security.init_app(app)
-    auth.init_app(app)
+    auth.init_app(
+        app,
+        loaders={
+            RESIDENT_ID_PREFIX: lambda session, ref: load_resident(session=session, account_id=ref)
+        },
+    )
     csrf.init_app(app)
     babel.init_app(
         app,
@@ -94,48 +124,39 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         default_translation_directories=str(ROOT / "translations"),
     )
 
-    from ballots import api as ballot_api
-    from ballots import views as ballot_views
-    from results import bundle_views
-    from results import cli as results_cli
-    from results import views as results_views
-    from voting import (
-        cli,
-        editor,
-        errors,
-        pages,
-        paper,
-        plans,
-        proposals,
-        resident_cli,
-        resident_vote,
-        residents,
-        staff,
-        staff_accounts,
-        staff_audit,
-        staff_electorate,
-        views,
-    )
-
     # The JSON API changes nothing and is read by programs, not by forms of this site.
     csrf.exempt(ballot_api.bp)
-    app.register_blueprint(views.bp)
-    app.register_blueprint(ballot_views.bp)
-    app.register_blueprint(ballot_api.bp)
-    app.register_blueprint(bundle_views.bp)
-    app.register_blueprint(results_views.bp)
-    app.register_blueprint(staff.bp)
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(editor.bp)
-    app.register_blueprint(staff_electorate.bp)
-    app.register_blueprint(staff_audit.bp)
-    app.register_blueprint(staff_accounts.bp)
-    for blueprint in (residents.bp, resident_vote.bp, proposals.bp, plans.bp, paper.bp):
+    for blueprint in (
+        consultation_views.bp,
+        ballot_views.bp,
+        ballot_api.bp,
+        bundle_views.bp,
+        results_views.bp,
+        staff_views.bp,
+        pages.bp,
+        editor_views.bp,
+        electorate_views.bp,
+        audit_views.bp,
+        staff_accounts.bp,
+        resident_views.bp,
+        resident_vote_views.bp,
+        proposal_views.bp,
+        plan_views.bp,
+        paper_views.bp,
+    ):
         app.register_blueprint(blueprint)
     errors.register(app)
-    cli.register(app)
-    app.cli.add_command(resident_cli.residents_cli)
-    results_cli.register(app)
+    for commands in (
+        web_cli,
+        consultation_cli,
+        electorate_cli,
+        resident_cli,
+        staff_cli,
+        ballot_cli,
+        results_cli,
+        demo,
+    ):
+        commands.register(app)
     limits.init_app(app)
     app.jinja_env.globals["for_visitors"] = for_visitors
 

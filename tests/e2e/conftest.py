@@ -20,11 +20,10 @@ from werkzeug.serving import make_server
 
 from tests.conftest import PSEUDONYM_KEY, make_open_consultation
 from tests.sitemap import Site, populate
-from voting import create_app
-from voting.cli import KNOWN_METHODS
-from voting.db import get_engine
+from voting.app import create_app
+from voting.core.migrate import upgrade_database
 from voting.demo import load_demo
-from voting.migrate import upgrade_database
+from voting.web.db import get_engine
 
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -107,7 +106,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             pseudonym_key=PSEUDONYM_KEY,
             signing_key_path=instance / "signing-key.pem",
             signing_key_passphrase=None,
-            known_methods=KNOWN_METHODS,
         )
         session.commit()
         site = populate(app, session)

@@ -57,7 +57,13 @@ class Server:
         }
         command = [sys.executable, "-m", "gunicorn", "--preload"]
         command += ["--workers", str(self.workers), "--worker-class", "gthread", "--threads", "8"]
-        command += ["--backlog", "1024", "--bind", f"127.0.0.1:{self.port}", "voting:create_app()"]
+        command += [
+            "--backlog",
+            "1024",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "voting.app:create_app()",
+        ]
         log = self.instance / "gunicorn.log"
         # A process group of its own, so one signal reaches the master and every worker.
         with log.open("ab") as output:

@@ -109,7 +109,7 @@ def test_a_killed_server_loses_no_acknowledged_vote(server, session):
         assert heads == ballots  # one transaction holds a ballot and its tree head
     else:
         # A cast killed between its ballot's commit and its receipt's keeps a ballot that no
-        # receipt names (voting.db.release_locks); every receipt handed out has its head.
+        # receipt names (voting.core.db.release_locks); every receipt handed out has its head.
         assert len(receipts) <= heads <= ballots
     for receipt in receipts:
         assert (

@@ -7,7 +7,7 @@ import redis
 
 from tests.conftest import make_open_consultation
 from tests.server.conftest import open_voting
-from voting.codes import generate_code
+from voting.core.codes import generate_code
 
 REDIS_URL = "redis://127.0.0.1:6379"
 

@@ -3,8 +3,8 @@
 import pytest
 from sqlmodel import select
 
-from voting.models import Role, StaffUser
-from voting.services.accounts import AccountError, create_staff_user
+from voting.core.models import Role, StaffUser
+from voting.staff.services import AccountError, create_staff_user
 
 
 @pytest.mark.parametrize("password", ["passwort", "Passwort12345", "anna-von-der-redaktion"])

@@ -5,8 +5,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from voting.models import AuditEvent
-from voting.services.audit import AppendOnlyError, record_event, verify_chain
+from voting.core.audit import AppendOnlyError, record_event, verify_chain
+from voting.core.models import AuditEvent
 
 
 def three_events(session: Session) -> list[AuditEvent]:

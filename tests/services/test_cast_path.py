@@ -23,16 +23,11 @@ from ballots.services import (
     record_ballot,
 )
 from tests.conftest import KNOWN_METHODS, PSEUDONYM_KEY, cast_code, spec_data
-from voting.db import (
-    EXTENSION_KEY,
-    DriverStatement,
-    committing,
-    pipelined,
-    release_locks,
-    writes_follow,
-)
-from voting.models import Consultation
-from voting.services.consultations import load_consultation, parse_spec, transition
+from voting.consultations.services import load_consultation, parse_spec
+from voting.core.db import DriverStatement, committing, pipelined, release_locks, writes_follow
+from voting.core.lifecycle import transition
+from voting.core.models import Consultation
+from voting.web.db import EXTENSION_KEY
 
 ANSWERS = {"brunnen": "yes", "nutzung": "spielplatz", "projekte": ["baenke"]}
 NOW = datetime(2026, 11, 24, 13, 47, tzinfo=UTC)

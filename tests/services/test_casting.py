@@ -12,7 +12,7 @@ from ballots.merkle import leaf_hash
 from ballots.models import Ballot, Participation, TurnoutCounter
 from ballots.services import CastRefused, ballot_entry
 from tests.conftest import cast_code
-from voting.codes import generate_code
+from voting.core.codes import generate_code
 
 ANSWERS = {"brunnen": "no", "nutzung": "spielplatz", "projekte": ["baenke"]}
 NOW = datetime(2026, 11, 24, 13, 47, tzinfo=UTC)

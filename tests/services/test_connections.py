@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import text
 
-import voting.db
-from voting.db import make_engine
+import voting.core.db
+from voting.core.db import make_engine
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def terminate(engine, pid: int) -> None:
 def test_a_connection_cut_while_it_lay_idle_is_replaced_before_use(pg_engine, monkeypatch):
     cut = backend_pid(pg_engine)
     terminate(pg_engine, cut)
-    monkeypatch.setattr(voting.db, "RECENTLY_USED_SECONDS", 0.0)  # as if idle for long
+    monkeypatch.setattr(voting.core.db, "RECENTLY_USED_SECONDS", 0.0)  # as if idle for long
     assert backend_pid(pg_engine) != cut
 
 
@@ -44,6 +44,6 @@ def test_only_a_connection_that_lay_idle_is_pinged(pg_engine, monkeypatch):
     pings.clear()
     assert backend_pid(pg_engine) == first  # given back a moment ago: no round trip for a ping
     assert pings == []
-    monkeypatch.setattr(voting.db, "RECENTLY_USED_SECONDS", 0.0)
+    monkeypatch.setattr(voting.core.db, "RECENTLY_USED_SECONDS", 0.0)
     assert backend_pid(pg_engine) == first
     assert pings == [1]

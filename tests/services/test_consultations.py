@@ -8,14 +8,10 @@ from sqlmodel import Session, select
 
 from results.methods import METHODS
 from tests.conftest import KNOWN_METHODS, register_rows, spec_data
-from voting.models import AuditEvent, Consultation, Status, utcnow
-from voting.services.consultations import (
-    ConsultationError,
-    load_consultation,
-    parse_spec,
-    transition,
-)
-from voting.services.electorate import import_electorate
+from voting.consultations.services import load_consultation, parse_spec
+from voting.core.lifecycle import ConsultationError, transition
+from voting.core.models import AuditEvent, Consultation, Status, utcnow
+from voting.electorate.services import import_electorate
 
 
 def load(session: Session, **overrides):  # type: ignore[no-untyped-def]

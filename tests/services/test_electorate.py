@@ -6,11 +6,12 @@ import pytest
 from sqlmodel import select
 
 from tests.conftest import KNOWN_METHODS, spec_data
-from voting.codes import normalise_code
-from voting.models import Voter
-from voting.pseudonyms import code_hash, person_ref
-from voting.services.consultations import ConsultationError, load_consultation, parse_spec
-from voting.services.electorate import ElectorateError, import_electorate, read_register
+from voting.consultations.services import load_consultation, parse_spec
+from voting.core.codes import normalise_code
+from voting.core.lifecycle import ConsultationError
+from voting.core.models import Voter
+from voting.core.pseudonyms import code_hash, person_ref
+from voting.electorate.services import ElectorateError, import_electorate, read_register
 
 HEADER = "Ordnungsmerkmal;Vorname;Nachname;Straße;PLZ;Ort;Ortsbezirk;Geburtsdatum\n"
 

@@ -7,7 +7,7 @@ from sqlalchemy import create_engine, text
 
 from ballots import merkle
 from ballots.canonical import canonical_json
-from voting.migrate import alembic_config
+from voting.core.migrate import alembic_config
 
 CONTENTS = [{"frage": "yes"}, {"frage": "no"}, {"frage": None}]
 

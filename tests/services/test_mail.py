@@ -10,8 +10,8 @@ from email import message_from_bytes
 import pytest
 from flask import Flask
 
-from voting import create_app
-from voting.mail import Mail, send_mail
+from voting.app import create_app
+from voting.web.mail import Mail, send_mail
 
 MAIL = Mail(to="erika@example.org", subject="Betreff", body="Ihr Link: https://example.org/x")
 

@@ -5,24 +5,24 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from ballots.models import Participation
+from ballots.models import PaperMark, Participation
 from ballots.services import CastRefused
 from ballots.verify import verify_bundle
 from results.bundle import build_bundle
+from results.models import PaperCount
 from results.paper import paper_section
 from results.services import publish_result, published_result, tally_consultation
 from tests.conftest import PSEUDONYM_KEY, cast_code
-from voting.codes import generate_code
-from voting.models import AuditEvent, Consultation, utcnow
-from voting.paper_models import PaperCount, PaperMark
-from voting.services.consultations import transition
-from voting.services.paper import (
+from voting.core.codes import generate_code
+from voting.core.lifecycle import transition
+from voting.core.models import AuditEvent, Consultation, utcnow
+from voting.electorate.retention import delete_electorate
+from voting.paper.services import (
     PaperError,
     discard_paper_count,
     enter_paper_count,
     mark_paper_ballot,
 )
-from voting.services.retention import delete_electorate
 
 NOW = datetime(2026, 11, 24, 13, 47, tzinfo=UTC)
 ANSWERS = {"brunnen": "yes", "nutzung": "garten", "projekte": ["baeume"]}

@@ -4,7 +4,7 @@ import pytest
 
 from tests.conftest import make_resident
 from tests.services.test_proposals import FIELDS, published
-from voting.services.plans import (
+from voting.plans.services import (
     PlanError,
     ProjectFields,
     list_projects,

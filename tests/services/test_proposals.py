@@ -7,10 +7,10 @@ from sqlmodel import select
 
 from tests.conftest import make_resident, spec_data
 from tests.services.test_consultations import KNOWN_METHODS
-from voting.models import AuditEvent, Option, utcnow
-from voting.proposal_models import ProposalStatus
-from voting.services.consultations import load_consultation, parse_spec
-from voting.services.proposals import (
+from voting.consultations.services import load_consultation, parse_spec
+from voting.core.models import AuditEvent, Option, utcnow
+from voting.proposals.models import ProposalStatus
+from voting.proposals.services import (
     ProposalError,
     ProposalFields,
     moderate_proposal,

@@ -6,10 +6,10 @@ import pytest
 from sqlmodel import select
 
 from tests.conftest import PASSWORD, PSEUDONYM_KEY, make_open_consultation, make_resident
-from voting.codes import generate_code
-from voting.models import Voter, utcnow
-from voting.resident_models import ResidencyCode, ResidentAccount
-from voting.services.residents import (
+from voting.core.codes import generate_code
+from voting.core.models import Voter, utcnow
+from voting.residents.models import ResidencyCode, ResidentAccount
+from voting.residents.services import (
     ResidentError,
     authenticate_resident,
     confirm_email,

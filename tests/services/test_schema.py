@@ -7,10 +7,9 @@ from sqlmodel import SQLModel
 
 import ballots.models  # noqa: F401
 import results.models  # noqa: F401
-import voting.models  # noqa: F401
-import voting.paper_models  # noqa: F401
-import voting.proposal_models  # noqa: F401
-import voting.resident_models  # noqa: F401
+import voting.core.models  # noqa: F401
+import voting.proposals.models  # noqa: F401
+import voting.residents.models  # noqa: F401
 
 
 def test_migrations_match_the_models(session):

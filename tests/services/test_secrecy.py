@@ -12,10 +12,10 @@ from ballots.receipts import Signer
 from ballots.traces import erase_cast_order
 from results.services import tally_consultation
 from tests.conftest import PSEUDONYM_KEY, OpenConsultation, cast_code, make_open_consultation
-from voting.codes import normalise_code
-from voting.models import Consultation, Voter
-from voting.pseudonyms import code_hash
-from voting.services.consultations import transition
+from voting.core.codes import normalise_code
+from voting.core.lifecycle import transition
+from voting.core.models import Consultation, Voter
+from voting.core.pseudonyms import code_hash
 
 ANSWERS = {"brunnen": "yes", "nutzung": "garten", "projekte": ["licht"]}
 

@@ -9,17 +9,12 @@ from ballots.models import Ballot, Participation
 from ballots.receipts import Signer
 from results.services import tally_consultation
 from tests.conftest import KNOWN_METHODS, cast_code, make_open_consultation, spec_data
-from voting.models import AuditEvent, Consultation, Voter, utcnow
-from voting.services.consultations import (
-    ConsultationError,
-    FourEyesError,
-    load_consultation,
-    parse_spec,
-    transition,
-)
-from voting.services.editor import locked_fields, save_draft
-from voting.services.electorate_preview import preview_electorate
-from voting.services.retention import delete_electorate, due_for_deletion
+from voting.consultations.editing import locked_fields, save_draft
+from voting.consultations.services import load_consultation, parse_spec
+from voting.core.lifecycle import ConsultationError, FourEyesError, transition
+from voting.core.models import AuditEvent, Consultation, Voter, utcnow
+from voting.electorate.preview import preview_electorate
+from voting.electorate.retention import delete_electorate, due_for_deletion
 
 HEADER = "Ordnungsmerkmal;Vorname;Nachname;Straße;PLZ;Ort;Ortsbezirk;Geburtsdatum\n"
 
@@ -104,7 +99,7 @@ def test_editor_locks_eligibility_once_the_electorate_is_imported(session):
 
 
 def consultation_period(consultation: Consultation):  # type: ignore[no-untyped-def]
-    from voting.services.consultations import PeriodSpec
+    from voting.consultations.services import PeriodSpec
 
     return PeriodSpec(opens_at=consultation.opens_at, closes_at=consultation.closes_at)
 

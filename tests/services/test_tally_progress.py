@@ -2,8 +2,8 @@
 
 from results.services import tally_consultation
 from tests.conftest import cast_code, make_open_consultation
-from voting.models import Consultation
-from voting.services.consultations import transition
+from voting.core.lifecycle import transition
+from voting.core.models import Consultation
 
 
 def test_the_tally_reports_every_ballot_of_every_question(session, signer):

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from voting.codes import (
+from voting.core.codes import (
     ALPHABET,
     LENGTH,
     CodeFormatError,

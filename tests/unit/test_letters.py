@@ -6,8 +6,8 @@ import re
 import zipfile
 from datetime import UTC, datetime
 
-from voting.letters import LetterContext, write_letters
-from voting.services.electorate import Letter
+from voting.electorate.letters import LetterContext, write_letters
+from voting.electorate.services import Letter
 
 CONTEXT = LetterContext(
     title="Stadtpark",
@@ -44,7 +44,7 @@ def test_pdf_has_one_page_per_letter_and_any_european_name():
 
 
 def test_large_print_runs_come_as_a_zip_of_pdf_parts(monkeypatch):
-    from voting import letters
+    from voting.electorate import letters
 
     monkeypatch.setattr(letters, "LETTERS_PER_PDF", 2)
     assert letters.letters_format("pdf", 2) == "pdf" and letters.letters_format("pdf", 3) == "zip"

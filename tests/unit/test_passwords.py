@@ -2,7 +2,7 @@
 
 import pytest
 
-from voting.passwords import password_problem
+from voting.web.passwords import password_problem
 
 
 @pytest.mark.parametrize(

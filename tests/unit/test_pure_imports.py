@@ -15,3 +15,15 @@ CHECK = (
 
 def test_counting_and_charts_load_without_web_or_database_code():
     subprocess.run([sys.executable, "-c", CHECK], cwd=ROOT, check=True)
+
+
+FOUNDATION = (
+    "import voting, voting.core.codes, voting.core.pseudonyms, sys; "
+    "assert 'flask' not in sys.modules and 'sqlalchemy' not in sys.modules; "
+    "import voting.core.models, voting.core.db, voting.core.lifecycle, voting.core.audit; "
+    "assert 'flask' not in sys.modules and 'werkzeug' not in sys.modules"
+)
+
+
+def test_the_foundation_loads_without_the_web_app():
+    subprocess.run([sys.executable, "-c", FOUNDATION], cwd=ROOT, check=True)

@@ -20,7 +20,7 @@ from ballots.canonical import canonical_json
 from ballots.receipts import Signer, b64url_encode, sign_receipt
 from results.methods import count
 from results.services import question_seed
-from voting.codes import ALPHABET, format_code
+from voting.core.codes import ALPHABET, format_code
 
 HERE = Path(__file__).resolve().parent
 SLUG = "teststadt-2027"

@@ -7,7 +7,7 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from tests.conftest import csrf_token
-from voting.models import Job, Role, Voter
+from voting.core.models import Job, Role, Voter
 
 
 def test_auditors_see_the_trail_intact_and_export_it(client, session, auth, open_consultation):

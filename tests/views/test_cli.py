@@ -6,7 +6,7 @@ from pathlib import Path
 from sqlmodel import select
 
 from tests.conftest import spec_data
-from voting.models import Consultation, StaffUser, Voter
+from voting.core.models import Consultation, StaffUser, Voter
 
 REGISTER = (
     "Ordnungsmerkmal;Vorname;Nachname;Straße;PLZ;Ort;Ortsbezirk;Geburtsdatum\n"

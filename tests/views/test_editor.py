@@ -3,7 +3,7 @@
 from sqlmodel import select
 
 from tests.conftest import csrf_token
-from voting.models import AuditEvent, Consultation, Role
+from voting.core.models import AuditEvent, Consultation, Role
 
 
 def editor_data(client, url: str, **overrides):  # type: ignore[no-untyped-def]

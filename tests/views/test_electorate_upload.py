@@ -6,9 +6,9 @@ import re
 from sqlmodel import select
 
 from tests.conftest import csrf_token, spec_data
-from voting import jobs
-from voting.models import AuditEvent, Consultation, Job, Voter
-from voting.services.consultations import load_consultation, parse_spec
+from voting.consultations.services import load_consultation, parse_spec
+from voting.core.models import AuditEvent, Consultation, Job, Voter
+from voting.web import jobs
 
 HEADER = "Ordnungsmerkmal;Vorname;Nachname;Straße;PLZ;Ort;Ortsbezirk;Geburtsdatum\n"
 GOOD = (

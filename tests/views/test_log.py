@@ -11,11 +11,11 @@ from ballots.verify import verify_bundle
 from results.services import publish_result, tally_consultation
 from tests.conftest import csrf_token, make_open_consultation
 from tests.views.test_voting import receipt_from, vote
-from voting import create_app
-from voting.codes import generate_code
-from voting.db import EXTENSION_KEY as ENGINE
-from voting.models import Consultation
-from voting.services.consultations import transition
+from voting.app import create_app
+from voting.core.codes import generate_code
+from voting.core.lifecycle import transition
+from voting.core.models import Consultation
+from voting.web.db import EXTENSION_KEY as ENGINE
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import select
 
 from tests.conftest import PASSWORD, csrf_token, make_open_consultation
-from voting.models import Voter
+from voting.core.models import Voter
 
 CLIENT_ADDRESS = "203.0.113.77"
 WRONG_PASSWORD = "Rathaus-Geheimnis-17"

@@ -2,11 +2,12 @@
 
 from sqlmodel import select
 
+from ballots.models import PaperMark
+from results.models import PaperCount
 from tests.conftest import csrf_token, log_in_as, make_staff
 from tests.views.test_voting import vote
-from voting.models import Consultation, Role
-from voting.paper_models import PaperCount, PaperMark
-from voting.services.consultations import transition
+from voting.core.lifecycle import transition
+from voting.core.models import Consultation, Role
 
 BRUNNEN = {"yes": 0, "no": 1, "abstain": 0, "blank": 0, "invalid": 0}
 

@@ -5,12 +5,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select
 
-from ballots.models import Participation
+from ballots.models import PaperMark, Participation
 from tests.conftest import csrf_token, log_in_as, make_resident, make_staff
 from tests.services.test_proposals import published
 from tests.views.test_voting import GOOD_ANSWERS
-from voting.paper_models import PaperMark
-from voting.proposal_models import Proposal
+from voting.proposals.models import Proposal
 
 
 def race(requests: list) -> list[int]:  # type: ignore[type-arg]
@@ -46,7 +45,7 @@ def test_one_person_voting_by_account_code_and_paper_at_once_counts_once(
 
 
 def test_supports_reaching_the_threshold_together_change_the_status_once(app, session, caplog):
-    caplog.set_level(logging.INFO, logger="voting.mail")
+    caplog.set_level(logging.INFO, logger="voting.web.mail")
     app.config["PROPOSAL_SUPPORT_THRESHOLD"] = 4
     proposal = published(session)
     url = f"/proposals/{proposal.id}/support"
@@ -61,4 +60,4 @@ def test_supports_reaching_the_threshold_together_change_the_status_once(app, se
     session.rollback()
     session.expire_all()  # read anew what the requests stored
     assert session.get(Proposal, proposal.id).status == "agenda"
-    assert len([r for r in caplog.records if r.name == "voting.mail"]) == 1
+    assert len([r for r in caplog.records if r.name == "voting.web.mail"]) == 1

@@ -1,7 +1,7 @@
 """Who gets into the staff pages of proposals, projects, residency codes and paper ballots."""
 
 from tests.conftest import csrf_token, log_in_as, make_resident, make_staff
-from voting.models import Role
+from voting.core.models import Role
 
 READ = [
     "/staff/proposals",

@@ -3,8 +3,8 @@
 from sqlmodel import select
 
 from tests.conftest import csrf_token, log_in_as, make_staff
-from voting.models import Role
-from voting.proposal_models import PlannedProject, ProjectConsultation
+from voting.core.models import Role
+from voting.proposals.models import PlannedProject, ProjectConsultation
 
 GOOD = {
     "title": "Umgestaltung Stiftsplatz",

@@ -6,9 +6,9 @@ from sqlmodel import select
 
 from tests.conftest import csrf_token, log_in_as, make_resident, make_staff, spec_data
 from tests.services.test_consultations import KNOWN_METHODS
-from voting.models import Option, Role, StaffUser
-from voting.proposal_models import Proposal, ProposalSupport
-from voting.services.consultations import load_consultation, parse_spec
+from voting.consultations.services import load_consultation, parse_spec
+from voting.core.models import Option, Role, StaffUser
+from voting.proposals.models import Proposal, ProposalSupport
 
 GOOD = {
     "title": "Trinkbrunnen am Stiftsplatz",
@@ -39,7 +39,7 @@ def submit(client, **fields):  # type: ignore[no-untyped-def]
 
 
 def author_mails(caplog) -> list[str]:  # type: ignore[no-untyped-def]
-    return [r.getMessage() for r in caplog.records if r.name == "voting.mail"]
+    return [r.getMessage() for r in caplog.records if r.name == "voting.web.mail"]
 
 
 def stored(session) -> Proposal:  # type: ignore[no-untyped-def]
@@ -59,7 +59,7 @@ def moderate(client, proposal_id, decision, note=""):  # type: ignore[no-untyped
 
 
 def test_resident_submits_staff_publish_and_the_author_is_told(client, session, caplog):
-    caplog.set_level(logging.INFO, logger="voting.mail")
+    caplog.set_level(logging.INFO, logger="voting.web.mail")
     log_in(client, make_resident(session))
     response = submit(client)
     assert response.status_code == 302
@@ -111,7 +111,7 @@ def test_proposal_forms_need_a_verified_resident_and_a_csrf_token(client, sessio
 
 
 def test_change_request_shows_the_reason_and_the_author_resubmits(client, session, caplog):
-    caplog.set_level(logging.INFO, logger="voting.mail")
+    caplog.set_level(logging.INFO, logger="voting.web.mail")
     author = log_in(client, make_resident(session))
     submit(client)
     proposal = stored(session)

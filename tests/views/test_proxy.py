@@ -2,7 +2,7 @@
 
 from flask import request
 
-from voting import create_app
+from voting.app import create_app
 
 FORWARDED = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
 

@@ -7,10 +7,10 @@ from sqlmodel import select
 
 from tests.conftest import PSEUDONYM_KEY, make_resident
 from tests.views.test_cli import REGISTER
-from voting.models import utcnow
-from voting.pseudonyms import person_ref
-from voting.resident_models import ResidencyCode
-from voting.services.residents import verify_residency
+from voting.core.models import utcnow
+from voting.core.pseudonyms import person_ref
+from voting.residents.models import ResidencyCode
+from voting.residents.services import verify_residency
 
 
 def test_letters_carry_codes_that_verify_the_person(app, session, tmp_path: Path):

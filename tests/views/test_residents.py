@@ -15,9 +15,9 @@ from tests.conftest import (
     make_staff,
 )
 from tests.views.test_voting import GOOD_ANSWERS, vote
-from voting.codes import generate_code
-from voting.models import Role
-from voting.resident_models import ResidentAccount
+from voting.core.codes import generate_code
+from voting.core.models import Role
+from voting.residents.models import ResidentAccount
 
 
 def sign_up(client, email="erika@example.org", password=PASSWORD, again=None):  # type: ignore[no-untyped-def]
@@ -34,7 +34,7 @@ def sign_up(client, email="erika@example.org", password=PASSWORD, again=None):  
 
 
 def mails(caplog) -> list[str]:  # type: ignore[no-untyped-def]
-    return [r.getMessage() for r in caplog.records if r.name == "voting.mail"]
+    return [r.getMessage() for r in caplog.records if r.name == "voting.web.mail"]
 
 
 def confirmation_link(caplog) -> str:  # type: ignore[no-untyped-def]
@@ -44,7 +44,7 @@ def confirmation_link(caplog) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_sign_up_confirm_and_log_in(client, session, caplog):
-    caplog.set_level(logging.INFO, logger="voting.mail")
+    caplog.set_level(logging.INFO, logger="voting.web.mail")
     response = sign_up(client)
     assert response.status_code == 302 and response.headers["Location"] == "/residents/registered"
     assert "Bitte bestätigen Sie Ihre E-Mail-Adresse" in mails(caplog)[-1]
@@ -68,7 +68,7 @@ def test_sign_up_confirm_and_log_in(client, session, caplog):
 
 def test_sign_up_with_a_known_address_tells_only_the_owner(client, session, caplog):
     make_resident(session)
-    caplog.set_level(logging.INFO, logger="voting.mail")
+    caplog.set_level(logging.INFO, logger="voting.web.mail")
     response = sign_up(client, "Erika@example.org")
     assert response.headers["Location"] == "/residents/registered"
     assert "bereits ein Konto" in mails(caplog)[-1]
@@ -218,7 +218,7 @@ def test_unverified_residents_are_sent_to_verification(client, session, open_con
 
 
 def test_mails_are_written_in_the_language_chosen_at_sign_up(client, caplog):
-    caplog.set_level(logging.INFO, logger="voting.mail")
+    caplog.set_level(logging.INFO, logger="voting.web.mail")
     client.get("/language/en")
     sign_up(client, "jane@example.org")
     assert "Subject: Please confirm your e-mail address" in mails(caplog)[-1]

@@ -14,8 +14,8 @@ from ballots.models import Ballot
 from results.pabulib import read_pb
 from results.services import publish_result, tally_consultation
 from tests.conftest import cast_code, csrf_token, make_open_consultation
-from voting.models import Consultation
-from voting.services.consultations import transition
+from voting.core.lifecycle import transition
+from voting.core.models import Consultation
 
 OPTIONS = [
     {"key": k, "label": label}

@@ -3,7 +3,7 @@
 from sqlmodel import select
 
 from tests.conftest import PASSWORD, csrf_token
-from voting.models import AuditEvent, Role, StaffUser
+from voting.core.models import AuditEvent, Role, StaffUser
 
 
 def test_admin_creates_changes_and_deactivates_an_account(client, session, auth):

@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from tests.conftest import OpenConsultation, csrf_token
 from tests.views.test_voting import vote
-from voting.models import AuditEvent, Consultation, Role
+from voting.core.models import AuditEvent, Consultation, Role
 
 STAFF_ROUTES = [
     ("get", "/staff/"),

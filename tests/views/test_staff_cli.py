@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from tests.conftest import spec_data
 from tests.views.test_cli import REGISTER
-from voting.models import Consultation, Voter
+from voting.core.models import Consultation, Voter
 
 
 def loaded(app, tmp_path: Path):  # type: ignore[no-untyped-def]

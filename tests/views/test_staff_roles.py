@@ -8,8 +8,8 @@ from sqlmodel import select
 from werkzeug.routing.converters import AnyConverter
 
 from tests.conftest import csrf_token
-from voting import jobs
-from voting.models import Job, Role
+from voting.core.models import Job, Role
+from voting.web import jobs
 
 ALL = frozenset({"admin", "editor", "auditor"})
 EDITORS = frozenset({"admin", "editor"})

@@ -8,8 +8,8 @@ from ballots.verify import VerificationError, verify_bundle
 from results.methods import METHODS
 from results.services import publish_result, tally_consultation
 from tests.conftest import cast_code, make_open_consultation
-from voting.models import Consultation
-from voting.services.consultations import transition
+from voting.core.lifecycle import transition
+from voting.core.models import Consultation
 
 OPTIONS = [{"key": k, "label": k.title()} for k in ("rad", "bus", "bahn")]
 COSTS = {"rad": 40, "bus": 40, "bahn": 30}  # thousand euros

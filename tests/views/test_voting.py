@@ -10,7 +10,7 @@ from sqlmodel import Session
 from ballots.models import Ballot, Participation
 from ballots.receipts import b64url_decode, verify_receipt
 from tests.conftest import OpenConsultation, csrf_token
-from voting.codes import generate_code
+from voting.core.codes import generate_code
 
 GOOD_ANSWERS = {"q_brunnen": "yes", "q_nutzung": "garten", "q_projekte": ["baeume", "licht"]}
 
@@ -133,7 +133,7 @@ def test_form_without_csrf_token_is_refused(client, session, open_consultation):
 
 
 def test_closed_consultation_accepts_no_votes(client, session, open_consultation):
-    from voting.models import Consultation
+    from voting.core.models import Consultation
 
     consultation = session.get(Consultation, open_consultation.id)
     consultation.status = "closed"
@@ -157,7 +157,7 @@ def test_english_interface_on_request(client, open_consultation):
 def test_a_consultation_closed_while_open_in_memory_accepts_no_more_votes(
     client, session, open_consultation
 ):
-    from voting.models import Consultation
+    from voting.core.models import Consultation
 
     assert vote(client, open_consultation, open_consultation.codes[0]).status_code == 200
     consultation = session.get(Consultation, open_consultation.id)

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from tests.conftest import csrf_token
 from tests.views.test_electorate_upload import HEADER, finish, upload
-from voting.models import Role, utcnow
-from voting.services.consultations import BERLIN
+from voting.core.lifecycle import BERLIN
+from voting.core.models import Role, utcnow
 
 
 def local(moment) -> str:  # type: ignore[no-untyped-def]

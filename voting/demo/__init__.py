@@ -10,13 +10,18 @@ import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlmodel import Session, select
 
-from ballots.keys import publish_key, read_signer, write_key_file
-from voting.models import Role, StaffUser, utcnow
-from voting.services.accounts import create_staff_user
-from voting.services.consultations import find_consultation, load_consultation, parse_spec
-from voting.services.electorate import Letter, RegisterRow, open_with_electorate
+from ballots.keys import KeyFileError, publish_key, read_signer, write_key_file
+from voting.consultations.services import load_consultation, parse_spec
+from voting.core.lifecycle import ConsultationError, find_consultation
+from voting.core.models import Role, StaffUser, utcnow
+from voting.electorate.services import ElectorateError, Letter, RegisterRow, open_with_electorate
+from voting.staff.services import AccountError, create_staff_user
+from voting.web.cli import failing, session_scope
 
 DEFINITION = Path(__file__).with_name("consultation.json")
 DISTRICTS = ("Innenstadt-West", "Innenstadt-Ost", "Erfenbach", "Morlautern", "Hohenecken")
@@ -53,7 +58,6 @@ def load_demo(
     pseudonym_key: str,
     signing_key_path: Path,
     signing_key_passphrase: str | None,
-    known_methods: frozenset[str],
     now: datetime | None = None,
 ) -> list[str]:
     """Set up the demo once; running it again changes nothing. Return what to tell the user."""
@@ -73,7 +77,7 @@ def load_demo(
             "opens_at": start.isoformat(),
             "closes_at": (start + timedelta(weeks=4)).isoformat(),
         }
-        spec = parse_spec(data, known_methods=known_methods)
+        spec = parse_spec(data)
         consultation, _ = load_consultation(session=session, spec=spec, actor="demo")
         letters: list[Letter] = []
         open_with_electorate(
@@ -108,3 +112,25 @@ def load_demo(
         staff_file.chmod(0o600)
     lines.append(f"Staff login at /staff/login with the user and password in {staff_file}")
     return lines
+
+
+@click.command("demo")
+@with_appcontext
+@failing(ConsultationError, ElectorateError, KeyFileError, AccountError)
+def demo_command() -> None:
+    """Load the demo consultation, 20 polling codes and a demo staff account (idempotent)."""
+    with session_scope() as session:
+        report = load_demo(
+            session=session,
+            instance=Path(current_app.instance_path),
+            pseudonym_key=current_app.config["PSEUDONYM_KEY"],
+            signing_key_path=Path(current_app.config["SIGNING_KEY_PATH"]),
+            signing_key_passphrase=current_app.config["SIGNING_KEY_PASSPHRASE"],
+        )
+    for line in report:
+        click.echo(line)
+
+
+def register(app: Flask) -> None:
+    """Add `flask demo` to the app's CLI."""
+    app.cli.add_command(demo_command)

@@ -5,11 +5,10 @@ from sqlmodel import SQLModel
 
 import ballots.models  # noqa: F401  (registers tables)
 import results.models  # noqa: F401
-import voting.models  # noqa: F401
-import voting.paper_models  # noqa: F401
-import voting.proposal_models  # noqa: F401
-import voting.resident_models  # noqa: F401
-from voting.db import make_engine
+import voting.core.models  # noqa: F401
+import voting.proposals.models  # noqa: F401
+import voting.residents.models  # noqa: F401
+from voting.core.db import make_engine
 
 config = context.config
 target_metadata = SQLModel.metadata

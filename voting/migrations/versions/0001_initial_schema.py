@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import voting.models
+import voting.core.models
 
 revision: str = '0001'
 down_revision: str | None = None
@@ -27,18 +27,18 @@ def upgrade() -> None:
     sa.Column('description', sa.Text(), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-    sa.Column('opens_at', voting.models.UTCDateTime(), nullable=False),
-    sa.Column('closes_at', voting.models.UTCDateTime(), nullable=False),
+    sa.Column('opens_at', voting.core.models.UTCDateTime(), nullable=False),
+    sa.Column('closes_at', voting.core.models.UTCDateTime(), nullable=False),
     sa.Column('min_age', sa.Integer(), nullable=False),
     sa.Column('districts', sa.JSON(), nullable=False),
-    sa.Column('created_at', voting.models.UTCDateTime(), nullable=False),
+    sa.Column('created_at', voting.core.models.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('slug')
     )
     op.create_table('signing_key',
     sa.Column('key_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('public_key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('created_at', voting.models.UTCDateTime(), nullable=False),
+    sa.Column('created_at', voting.core.models.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('key_id')
     )
     op.create_table('staff_user',
@@ -47,13 +47,13 @@ def upgrade() -> None:
     sa.Column('password_hash', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
     sa.Column('role', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', voting.models.UTCDateTime(), nullable=False),
+    sa.Column('created_at', voting.core.models.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('username')
     )
     op.create_table('audit_event',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('at', voting.models.UTCDateTime(), nullable=False),
+    sa.Column('at', voting.core.models.UTCDateTime(), nullable=False),
     sa.Column('actor', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
     sa.Column('action', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
     sa.Column('consultation_id', sa.Integer(), nullable=True),
@@ -95,9 +95,9 @@ def upgrade() -> None:
     op.create_table('result',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('consultation_id', sa.Integer(), nullable=False),
-    sa.Column('tallied_at', voting.models.UTCDateTime(), nullable=False),
+    sa.Column('tallied_at', voting.core.models.UTCDateTime(), nullable=False),
     sa.Column('tallied_by', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
-    sa.Column('published_at', voting.models.UTCDateTime(), nullable=True),
+    sa.Column('published_at', voting.core.models.UTCDateTime(), nullable=True),
     sa.Column('published_by', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=True),
     sa.Column('data', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['consultation_id'], ['consultation.id'], ),
@@ -106,7 +106,7 @@ def upgrade() -> None:
     )
     op.create_table('turnout_counter',
     sa.Column('consultation_id', sa.Integer(), nullable=False),
-    sa.Column('hour', voting.models.UTCDateTime(), nullable=False),
+    sa.Column('hour', voting.core.models.UTCDateTime(), nullable=False),
     sa.Column('ballots', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['consultation_id'], ['consultation.id'], ),
     sa.PrimaryKeyConstraint('consultation_id', 'hour')

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import voting.models
+import voting.core.models
 
 revision: str = "0003"
 down_revision: str | None = "0002"
@@ -26,7 +26,7 @@ def _chain_existing_events() -> None:
     events = sa.table(
         "audit_event",
         sa.column("id", sa.Integer),
-        sa.column("at", voting.models.UTCDateTime()),
+        sa.column("at", voting.core.models.UTCDateTime()),
         sa.column("actor", sa.String),
         sa.column("action", sa.String),
         sa.column("consultation_id", sa.Integer),
@@ -67,8 +67,8 @@ def upgrade() -> None:
     sa.Column('done', sa.Integer(), nullable=False),
     sa.Column('error', sa.Text(), nullable=False),
     sa.Column('result', sa.JSON(), nullable=False),
-    sa.Column('created_at', voting.models.UTCDateTime(), nullable=False),
-    sa.Column('finished_at', voting.models.UTCDateTime(), nullable=True),
+    sa.Column('created_at', voting.core.models.UTCDateTime(), nullable=False),
+    sa.Column('finished_at', voting.core.models.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['consultation_id'], ['consultation.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
@@ -86,7 +86,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table('consultation', schema=None) as batch_op:
         batch_op.add_column(sa.Column('summary_easy', sa.Text(), nullable=False, server_default=''))
-        batch_op.add_column(sa.Column('electorate_deleted_at', voting.models.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('electorate_deleted_at', voting.core.models.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column('eligible_count', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('voted_count', sa.Integer(), nullable=True))
     with op.batch_alter_table('consultation', schema=None) as batch_op:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import voting.models
+import voting.core.models
 
 revision: str = "0004"
 down_revision: str | None = "0003"
@@ -27,15 +27,15 @@ def upgrade() -> None:
     sa.Column('district', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('timeframe', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('participation_form', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-    sa.Column('created_at', voting.models.UTCDateTime(), nullable=False),
-    sa.Column('updated_at', voting.models.UTCDateTime(), nullable=False),
+    sa.Column('created_at', voting.core.models.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', voting.core.models.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     op.create_table('residency_code',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('register_ref', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('code_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('expires_at', voting.models.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', voting.core.models.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('code_hash')
     )
@@ -47,11 +47,11 @@ def upgrade() -> None:
     sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
     sa.Column('password_hash', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
     sa.Column('language', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
-    sa.Column('email_confirmed_at', voting.models.UTCDateTime(), nullable=True),
+    sa.Column('email_confirmed_at', voting.core.models.UTCDateTime(), nullable=True),
     sa.Column('register_ref', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
-    sa.Column('verified_at', voting.models.UTCDateTime(), nullable=True),
+    sa.Column('verified_at', voting.core.models.UTCDateTime(), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', voting.models.UTCDateTime(), nullable=False),
+    sa.Column('created_at', voting.core.models.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('email'),
     sa.UniqueConstraint('register_ref')
@@ -63,9 +63,9 @@ def upgrade() -> None:
     sa.Column('question_key', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('figures', sa.JSON(), nullable=False),
     sa.Column('entered_by', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
-    sa.Column('entered_at', voting.models.UTCDateTime(), nullable=False),
+    sa.Column('entered_at', voting.core.models.UTCDateTime(), nullable=False),
     sa.Column('confirmed_by', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=True),
-    sa.Column('confirmed_at', voting.models.UTCDateTime(), nullable=True),
+    sa.Column('confirmed_at', voting.core.models.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['consultation_id'], ['consultation.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('consultation_id', 'district', 'question_key')
@@ -90,10 +90,10 @@ def upgrade() -> None:
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('moderation_note', sa.Text(), nullable=False),
     sa.Column('project_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', voting.models.UTCDateTime(), nullable=False),
-    sa.Column('published_at', voting.models.UTCDateTime(), nullable=True),
-    sa.Column('support_ends_at', voting.models.UTCDateTime(), nullable=True),
-    sa.Column('agenda_at', voting.models.UTCDateTime(), nullable=True),
+    sa.Column('created_at', voting.core.models.UTCDateTime(), nullable=False),
+    sa.Column('published_at', voting.core.models.UTCDateTime(), nullable=True),
+    sa.Column('support_ends_at', voting.core.models.UTCDateTime(), nullable=True),
+    sa.Column('agenda_at', voting.core.models.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['author_id'], ['resident_account.id'], ),
     sa.ForeignKeyConstraint(['project_id'], ['planned_project.id'], ),
     sa.PrimaryKeyConstraint('id')

@@ -1,0 +1,1 @@
+"""Defining consultations: the editor, the JSON format and the public pages."""

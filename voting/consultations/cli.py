@@ -1,0 +1,62 @@
+"""`flask consultations …`: define consultations and move them through their steps."""
+
+import json
+from typing import Any
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlmodel import select
+
+from voting.consultations.services import load_consultation, parse_spec
+from voting.core.lifecycle import ConsultationError, transition
+from voting.core.models import Consultation
+from voting.web.cli import actor_option, consultation_or_fail, failing, session_scope
+
+consultations_cli = AppGroup("consultations", help="Define and run consultations.")
+
+
+@consultations_cli.command("load")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@actor_option
+@failing(ConsultationError)
+def consultations_load(file: Any, actor: str) -> None:
+    """Create or update a consultation from a JSON definition."""
+    try:
+        data = json.load(file)
+    except json.JSONDecodeError as exc:
+        raise click.ClickException(f"{file.name} is not valid JSON: {exc}") from exc
+    spec = parse_spec(data)
+    with session_scope() as session:
+        consultation, what = load_consultation(session=session, spec=spec, actor=actor)
+        click.echo(f"{consultation.slug}: {what}")
+
+
+@consultations_cli.command("list")
+def consultations_list() -> None:
+    """List consultations with their status."""
+    with session_scope() as session:
+        for item in session.exec(select(Consultation).order_by(Consultation.id)):
+            click.echo(f"{item.slug}\t{item.status}\t{item.title}")
+
+
+def _step_command(action: str) -> None:
+    @consultations_cli.command(action, help=f"{action.capitalize()} a consultation.")
+    @click.argument("slug")
+    @actor_option
+    @failing(ConsultationError)
+    def command(slug: str, actor: str) -> None:
+        with session_scope() as session:
+            consultation = consultation_or_fail(session, slug)
+            transition(session=session, consultation=consultation, action=action, actor=actor)
+            click.echo(f"{slug}: {consultation.status}")
+
+
+for _action in ("schedule", "open", "close"):
+    _step_command(_action)
+
+
+def register(app: Flask) -> None:
+    """Add the commands to the app's CLI."""
+    for group in (consultations_cli,):
+        app.cli.add_command(group)

@@ -1,0 +1,1 @@
+"""The electorate: register import, polling-card letters, deletion after retention."""

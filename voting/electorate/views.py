@@ -1,0 +1,206 @@
+"""Staff upload the electorate: preview first, then import and hand out the letters.
+
+Names and addresses are never stored, not even between preview and import: the
+preview remembers only the file's SHA-256 (in the signed session cookie), and the
+import asks for the same file again. The import runs as a background job that
+writes the letters into memory; they are downloaded once from the job's page.
+"""
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
+from flask import session as cookie
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlmodel import Session
+from werkzeug.wrappers import Response
+
+from voting.core.lifecycle import ConsultationError, electorate_size, find_consultation
+from voting.core.models import Consultation, Status
+from voting.electorate.forms import RegisterUploadForm
+from voting.electorate.importing import import_with_letters
+from voting.electorate.letters import MIMETYPES
+from voting.electorate.preview import file_digest, preview_electorate
+from voting.electorate.retention import delete_electorate, deletion_due_at
+from voting.electorate.services import RowProblem
+from voting.web.auth import EDITORS, STAFF, role_required
+from voting.web.db import get_session
+from voting.web.forms import ActionForm
+from voting.web.jobs import ProgressReport, create_job, keep_file, run_in_background
+
+bp = Blueprint("electorate", __name__, url_prefix="/staff/consultations")
+PREVIEW_KEY = "electorate_preview"
+MAX_SHOWN_PROBLEMS = 1000
+
+
+def problem_text(problem: RowProblem) -> str:
+    """Say in the staff member's language what is wrong with a line."""
+    values = problem.values
+    texts = {
+        "empty": lambda: _("the column %(column)s is empty", column=values.get("column", "")),
+        "birth_year": lambda: _("the birth year is not a number"),
+        "birth_date": lambda: _(
+            "the birth date %(text)s is not a date (DD.MM.YYYY or YYYY-MM-DD)",
+            text=values.get("text", ""),
+        ),
+        "duplicate": lambda: _("the same person as in line %(line)s", line=values.get("line", "")),
+        "missing_columns": lambda: _(
+            "columns are missing: %(columns)s", columns=values.get("columns", "")
+        ),
+        "empty_file": lambda: _("the file is empty"),
+    }
+    return texts[problem.code]() if problem.code in texts else str(problem)
+
+
+def _consultation(slug: str) -> Consultation:
+    item = find_consultation(session=get_session(), slug=slug)
+    if item is None:
+        abort(404)
+    return item
+
+
+def _page(
+    item: Consultation, form: RegisterUploadForm, status: int = 200, **extra: Any
+) -> tuple[str, int]:
+    db = get_session()
+    html = render_template(
+        "staff/electorate.html",
+        consultation=item,
+        form=form,
+        action_form=ActionForm(),
+        electorate=electorate_size(session=db, consultation_id=item.id),
+        may_import=item.status in (Status.DRAFT, Status.SCHEDULED),
+        deletion_due=deletion_due_at(
+            session=db,
+            consultation=item,
+            retention_days=current_app.config["ELECTORATE_RETENTION_DAYS"],
+        ),
+        problem_text=problem_text,
+        max_shown=MAX_SHOWN_PROBLEMS,
+        **extra,
+    )
+    return html, status
+
+
+@bp.get("/<slug>/electorate")
+@role_required(*STAFF)
+def show(slug: str) -> tuple[str, int]:
+    """Show the electorate's size and the upload form."""
+    return _page(_consultation(slug), RegisterUploadForm())
+
+
+@bp.post("/<slug>/electorate/preview")
+@role_required(*EDITORS)
+def preview(slug: str) -> tuple[str, int]:
+    """Read an upload and show what importing it would do; store nothing of it."""
+    item = _consultation(slug)
+    form = RegisterUploadForm()
+    if not form.validate_on_submit():
+        return _page(item, form, 400)
+    raw = form.register.data.read()
+    result = preview_electorate(item, raw)
+    cookie[PREVIEW_KEY] = {"slug": slug, "digest": result.digest}
+    return _page(item, RegisterUploadForm(formdata=None), 200, preview=result)
+
+
+@bp.post("/<slug>/electorate/import")
+@role_required(*EDITORS)
+def start_import(slug: str) -> Response | tuple[str, int]:
+    """Import the previewed file in the background and go to its progress page."""
+    item = _consultation(slug)
+    form = RegisterUploadForm()
+    if not form.validate_on_submit():
+        return _page(item, form, 400)
+    raw = form.register.data.read()
+    previewed = cookie.get(PREVIEW_KEY) or {}
+    if previewed.get("slug") != slug or previewed.get("digest") != file_digest(raw):
+        form.form_errors.append(
+            _("This is not the file you previewed. Please preview it first, then import it.")
+        )
+        return _page(item, form, 409)
+    result = preview_electorate(item, raw)
+    if result.unusable or (result.problems and not form.skip_bad_lines.data):
+        form.form_errors.append(
+            _("The file has bad lines. Correct them, or choose to leave them out.")
+        )
+        return _page(item, form, 400, preview=result)
+    if item.status not in (Status.DRAFT, Status.SCHEDULED) or electorate_size(
+        session=get_session(), consultation_id=item.id
+    ):
+        form.form_errors.append(_("An electorate can be imported once, before voting opens."))
+        return _page(item, form, 409)
+    db = get_session()
+    job = create_job(
+        session=db, kind="import", actor=current_user.username, consultation_id=item.id
+    )
+    db.commit()
+    cookie.pop(PREVIEW_KEY, None)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    config = app.config
+    fmt = form.letters.data if form.letters.data in ("pdf", "csv") else "pdf"
+    skip = bool(form.skip_bad_lines.data)
+    consultation_id, actor, job_id = item.id, current_user.username, job.id
+
+    def work(*, session: Session, progress: ProgressReport) -> dict[str, Any]:
+        consultation = session.get(Consultation, consultation_id)
+        result, letters = import_with_letters(
+            session=session,
+            consultation=consultation,
+            raw=raw,
+            skip_bad_lines=skip,
+            fmt=fmt,
+            pseudonym_key=config["PSEUDONYM_KEY"],
+            public_url=config["PUBLIC_URL"],
+            sender=config["LETTER_SENDER"],
+            actor=actor,
+            progress=progress,
+        )
+        kind = letters.fmt  # PDF parts of a large electorate come as one ZIP
+        keep_file(job_id, letters.data, MIMETYPES[kind], f"abstimmungskarten-{slug}.{kind}")
+        return result
+
+    run_in_background(app, job.id, work)
+    return redirect(url_for("staff.job", job_id=job.id))
+
+
+@bp.post("/<slug>/electorate/delete")
+@role_required(*EDITORS)
+def delete(slug: str) -> Response:
+    """Delete the electorate: before voting to start over, or after the retention period."""
+    item = _consultation(slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    db = get_session()
+    try:
+        deletion = delete_electorate(
+            session=db,
+            consultation=item,
+            actor=current_user.username,
+            retention_days=current_app.config["ELECTORATE_RETENTION_DAYS"],
+        )
+        db.commit()
+        flash(
+            _(
+                "The electorate is deleted: %(voters)d voters and their code hashes.",
+                voters=deletion.voters,
+            ),
+            "success",
+        )
+    except ConsultationError:
+        db.rollback()
+        flash(
+            _(
+                "The electorate cannot be deleted now: before voting opens, or after publication "
+                "and the retention period only."
+            ),
+            "error",
+        )
+    return redirect(url_for("electorate.show", slug=slug))

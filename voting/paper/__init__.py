@@ -1,0 +1,1 @@
+"""The paper channel: polling cards returned by post and the double-entered counts."""

@@ -1,0 +1,1 @@
+"""The Vorhabenliste: the city's planned projects and their links."""

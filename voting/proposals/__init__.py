@@ -1,0 +1,1 @@
+"""Residents' proposals: submission, support and moderation."""

@@ -1,0 +1,1 @@
+"""Resident accounts: sign-up, login, residency verification and voting by account."""

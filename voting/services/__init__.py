@@ -1,1 +1,0 @@
-"""Services: plain values in, a keyword-only session; they flush, the caller commits."""

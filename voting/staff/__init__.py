@@ -1,0 +1,1 @@
+"""Staff: login, the consultation dashboard, accounts and the audit trail."""

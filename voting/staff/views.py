@@ -1,0 +1,246 @@
+"""The staff area: login, the consultations overview and lifecycle steps."""
+
+from functools import partial
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlmodel import Session, func, select
+from werkzeug.wrappers import Response
+
+from ballots.models import Participation
+from results.services import tally_consultation
+from voting.core.audit import latest_event, record_event
+from voting.core.lifecycle import TRANSITIONS, electorate_size, find_consultation, transition
+from voting.core.models import AuditEvent, Consultation, Job, JobStatus
+from voting.staff.forms import LoginForm
+from voting.staff.services import authenticate
+from voting.web.auth import EDITORS, STAFF, role_required
+from voting.web.db import get_session
+from voting.web.forms import ActionForm
+from voting.web.jobs import (
+    ProgressReport as Progress,
+)
+from voting.web.jobs import (
+    create_job,
+    has_file,
+    live_progress,
+    run_in_background,
+    take_file,
+)
+from voting.web.labels import STATUS_LABELS
+from voting.web.security import is_local_path
+from voting.web.steps import perform_step
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Response | tuple[str, int] | str:
+    """Log a staff member in."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        session = get_session()
+        user = authenticate(
+            session=session, username=form.username.data, password=form.password.data
+        )
+        if user is not None:
+            login_user(user)
+            record_event(session=session, actor=user.username, action="staff.login")
+            session.commit()
+            return redirect(_safe_next(request.args.get("next")))
+        form.form_errors.append(_("User name or password is wrong."))
+        return render_template("staff/login.html", form=form), 401
+    status = 400 if form.is_submitted() else 200
+    return render_template("staff/login.html", form=form), status
+
+
+def _safe_next(target: str | None) -> str:
+    """Return a local path to go on to after login; anything else goes to the overview."""
+    return target if target and is_local_path(target) else url_for("staff.dashboard")
+
+
+@bp.post("/logout")
+@role_required(*STAFF)
+def logout() -> Response:
+    """Log out."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("consultations.index"))
+
+
+@bp.get("/")
+@role_required(*STAFF)
+def dashboard() -> str:
+    """List all consultations with their state."""
+    consultations = get_session().exec(
+        select(Consultation).order_by(Consultation.created_at.desc())
+    )
+    return render_template("staff/dashboard.html", consultations=list(consultations))
+
+
+@bp.get("/consultations/<slug>")
+@role_required(*STAFF)
+def consultation(slug: str) -> str:
+    """Show a consultation's state, turnout, next steps and audit trail."""
+    session = get_session()
+    item = find_consultation(session=session, slug=slug)
+    if item is None:
+        abort(404)
+    # The lifecycle table decides which buttons are offered.
+    next_actions = [action for action, (source, _t) in TRANSITIONS.items() if source == item.status]
+    events = session.exec(
+        select(AuditEvent)
+        .where(AuditEvent.consultation_id == item.id)
+        .order_by(AuditEvent.id.desc())
+    )
+    jobs = session.exec(
+        select(Job).where(Job.consultation_id == item.id).order_by(Job.id.desc()).limit(5)
+    )
+    tallied = latest_event(session=session, consultation_id=item.id, action="consultation.tally")
+    deleted = item.electorate_deleted_at is not None
+    return render_template(
+        "staff/consultation.html",
+        consultation=item,
+        electorate=item.eligible_count
+        if deleted
+        else electorate_size(session=session, consultation_id=item.id),
+        turnout=item.voted_count if deleted else _turnout(item.id),
+        jobs=list(jobs),
+        tallied_by=tallied.actor if tallied else None,
+        next_actions=next_actions,
+        events=list(events),
+        form=ActionForm(),
+    )
+
+
+def _turnout(consultation_id: int) -> int:
+    """Return how many have voted (no counts of answers: those wait for the tally)."""
+    return (
+        get_session()
+        .exec(
+            select(func.count())
+            .select_from(Participation)
+            .where(Participation.consultation_id == consultation_id)
+        )
+        .one()
+    )
+
+
+@bp.post("/consultations/<slug>/<any(schedule, open, close):action>")
+@role_required(*EDITORS)
+def step(slug: str, action: str) -> Response:
+    """Schedule, open or close a consultation."""
+    return perform_step(
+        slug,
+        partial(transition, action=action),
+        lambda item: _(
+            "Done: the consultation is now “%(status)s”.", status=STATUS_LABELS[item.status]
+        ),
+    )
+
+
+@bp.post("/consultations/<slug>/count")
+@role_required(*EDITORS)
+def tally_job(slug: str) -> Response:
+    """Count a closed consultation in the background and show the progress page."""
+    session = get_session()
+    item = find_consultation(session=session, slug=slug)
+    if item is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if item.status != "closed":
+        flash(_("This step is not possible in the consultation's current state."), "error")
+        return redirect(url_for("staff.consultation", slug=slug))
+    job = create_job(
+        session=session, kind="tally", actor=current_user.username, consultation_id=item.id
+    )
+    session.commit()
+    consultation_id, actor = item.id, current_user.username
+    minimum = int(current_app.config["MIN_DISTRICT_BALLOTS"])
+
+    def work(*, session: Session, progress: Progress) -> dict[str, Any]:
+        progress("tally", 0, 1)
+        result = tally_consultation(
+            session=session,
+            consultation=session.get(Consultation, consultation_id),
+            actor=actor,
+            min_district_ballots=minimum,
+            progress=lambda done, total: progress("tally", done, total),
+        )
+        session.flush()
+        progress("tally", 1, 1)
+        return {"ballots": result.data["turnout"]["ballots"]}
+
+    run_in_background(current_app._get_current_object(), job.id, work)  # type: ignore[attr-defined]
+    return redirect(url_for("staff.job", job_id=job.id))
+
+
+@bp.get("/jobs/<int:job_id>")
+@role_required(*STAFF)
+def job(job_id: int) -> str:
+    """Show how far a job is; the page updates itself while the job runs."""
+    item = get_session().get(Job, job_id)
+    if item is None:
+        abort(404)
+    consultation = (
+        get_session().get(Consultation, item.consultation_id) if item.consultation_id else None
+    )
+    return render_template(
+        "staff/job.html",
+        job=item,
+        consultation=consultation,
+        running=item.status == JobStatus.RUNNING,
+        progress=live_progress(job_id),
+        letters_waiting=has_file(job_id),
+        form=ActionForm(),
+    )
+
+
+@bp.post("/jobs/<int:job_id>/letters")
+@role_required(*EDITORS)
+def job_letters(job_id: int) -> Response | tuple[str, int]:
+    """Hand out the letters of an import once; they are forgotten as they are sent."""
+    session = get_session()
+    item = session.get(Job, job_id)
+    if item is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    file = take_file(job_id)
+    if file is None:
+        flash(
+            _(
+                "The letters are no longer here: they can be downloaded once, within an hour, "
+                "from the server process that imported them. Delete the electorate and import "
+                "it again to get new letters."
+            ),
+            "error",
+        )
+        return redirect(url_for("staff.job", job_id=job_id))
+    record_event(
+        session=session,
+        actor=current_user.username,
+        action="letters.downloaded",
+        consultation_id=item.consultation_id,
+        job=job_id,
+        bytes=len(file.data),
+    )
+    session.commit()
+    response = Response(file.data, mimetype=file.mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

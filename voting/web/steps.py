@@ -1,0 +1,49 @@
+"""The button press behind every staff lifecycle step, shared by the staff views."""
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import abort, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from voting.core.lifecycle import ConsultationError, FourEyesError, find_consultation
+from voting.core.models import Consultation
+from voting.web.db import get_session
+from voting.web.forms import ActionForm
+
+Step = Callable[..., Any]
+
+
+def perform_step(
+    slug: str, step: Callable[..., Any], done: Callable[[Consultation], str]
+) -> Response:
+    """Run one lifecycle step for the logged-in staff member and go back to the consultation.
+
+    The step takes ``session``, ``consultation`` and ``actor``; a step that the
+    consultation's state does not allow changes nothing and says so.
+    """
+    session = get_session()
+    item = find_consultation(session=session, slug=slug)
+    if item is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        step(session=session, consultation=item, actor=current_user.username)
+        session.commit()
+        flash(done(item), "success")
+    except FourEyesError:
+        session.rollback()
+        flash(
+            _(
+                "You counted this consultation yourself: a second staff member must check "
+                "and publish the result."
+            ),
+            "error",
+        )
+    except ConsultationError:
+        session.rollback()
+        flash(_("This step is not possible in the consultation's current state."), "error")
+    return redirect(url_for("staff.consultation", slug=slug))
