@@ -1,6 +1,6 @@
 """The public JSON API of the ballot log: leaves, proofs and receipt checks."""
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -11,18 +11,10 @@ from ballots.checking import (
     receipt_for_tracking_code,
 )
 from ballots.log import ProofError, consistency, inclusion, leaves, log_root, log_size, tree_heads
-from voting.core.lifecycle import find_consultation
-from voting.core.models import Consultation, Status
 from voting.web.db import get_session
+from voting.web.lookups import consultation_or_404
 
 bp = Blueprint("ballot_api", __name__, url_prefix="/api/v1")
-
-
-def _consultation_or_404(slug: str) -> Consultation:
-    consultation = find_consultation(session=get_session(), slug=slug)
-    if consultation is None or consultation.status == Status.DRAFT:
-        abort(404)
-    return consultation
 
 
 def _error(message: str, status: int = 400) -> tuple[Response, int]:
@@ -37,7 +29,7 @@ PAGE = 10_000
 def log(slug: str) -> Response | tuple[Response, int]:
     """Return the log: size, root, and a page of leaves (contents once published) and heads."""
     session = get_session()
-    consultation = _consultation_or_404(slug)
+    consultation = consultation_or_404(slug, announced=True)
     try:
         start = _int_arg("start") or 0
         limit = _int_arg("limit")
@@ -82,7 +74,7 @@ def _int_arg(name: str) -> int | None:
 def proof(slug: str) -> Response | tuple[Response, int]:
     """Return an inclusion proof (leaf_index, tree_size) or a consistency proof (first, second)."""
     session = get_session()
-    consultation = _consultation_or_404(slug)
+    consultation = consultation_or_404(slug, announced=True)
     try:
         leaf_index, tree_size = _int_arg("leaf_index"), _int_arg("tree_size")
         first, second = _int_arg("first"), _int_arg("second")

@@ -10,12 +10,12 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from ballots import merkle
+from ballots.casting import ballot_entry
 from ballots.kept_log import kept_levels
 from ballots.keys import published_keys
 from ballots.log import latest_tree_head, leaf_hashes, tree_head
 from ballots.models import Ballot
 from ballots.receipts import ReceiptError, b64url_decode, verify_receipt
-from ballots.services import ballot_entry
 from voting.core.lifecycle import find_consultation
 from voting.core.models import Consultation, Status
 

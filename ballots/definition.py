@@ -10,15 +10,14 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from threading import Lock
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from cachetools import LRUCache
+from sqlalchemy import select
 from sqlmodel import Session
 
 from ballots.content import BallotQuestion
-from ballots.kept import KeptPerEngine
-from voting.core.db import DriverStatement
-from voting.core.lifecycle import find_consultation
 from voting.core.models import Consultation, Status, utcnow
 
 MAX_DEFINITIONS = 64
@@ -104,13 +103,10 @@ def definition_of(consultation: Consultation) -> BallotDefinition:
     )
 
 
-# Raw values: the creation time only tells two consultations apart.
-_state = select(Consultation.id, Consultation.slug, Consultation.created_at, Consultation.status)
-_STATE_BY_SLUG = DriverStatement(_state.where(Consultation.slug == bindparam("slug")))
-_STATE_BY_ID = DriverStatement(_state.where(Consultation.id == bindparam("id")))
-
-# Keyed by id and creation time, so an id SQLite might hand out again is never mistaken.
-_kept: KeptPerEngine[tuple[Any, Any], BallotDefinition] = KeptPerEngine(MAX_DEFINITIONS)
+# Keyed by database, id and creation time, so an id SQLite might hand out again, or a test's
+# fresh database, is never mistaken for another consultation.
+_kept: LRUCache[tuple[str, int, datetime], BallotDefinition] = LRUCache(MAX_DEFINITIONS)
+_kept_lock = Lock()
 
 
 def find_definition(
@@ -118,42 +114,24 @@ def find_definition(
 ) -> BallotDefinition | None:
     """Return the ballot definition of the consultation with this slug or id, if any.
 
-    One small query per call; the questions come from memory once the consultation is
-    announced.
+    One small query for the status per call; the rest comes from memory once the
+    consultation is announced.
     """
-    connection = session.connection()
-    if slug is not None:
-        row = _STATE_BY_SLUG.execute(connection, {"slug": slug}).fetchone()
-    else:
-        row = _STATE_BY_ID.execute(connection, {"id": consultation_id}).fetchone()
+    named = Consultation.slug == slug if slug is not None else Consultation.id == consultation_id
+    row = session.execute(
+        select(Consultation.id, Consultation.created_at, Consultation.status).where(named)
+    ).first()
     if row is None:
         return None
-    consultation_id, slug, created_at, status = row
-    kept = _kept.of(session.get_bind())
-    key = (consultation_id, created_at)
-    cached = kept.get(key)
-    if cached is not None and cached.status == status:
-        return cached
-    if cached is None:
-        loaded = find_consultation(session=session, slug=slug)
-        assert loaded is not None  # consultations are never deleted
-        cached = definition_of(loaded)
-        if status == Status.DRAFT:
-            return cached  # a draft can still change: read it afresh every time
-    current = dataclasses.replace(cached, status=status)
-    kept.put(key, current)  # with the status as now read, for find_open_definition
-    return current
-
-
-def find_open_definition(*, session: Session, slug: str) -> BallotDefinition | None:
-    """Return the definition to cast a ballot against, without a query where it can.
-
-    A consultation this process last read as open is taken from memory: its status can
-    only have moved on since (closed, tallied, published), and the cast reads the status
-    again under the log's lock (record_ballot). Any other is read as find_definition
-    does. Slugs are never reused.
-    """
-    for definition in _kept.of(session.get_bind()).newest_first():
-        if definition.slug == slug and definition.status == Status.OPEN:
-            return definition
-    return find_definition(session=session, slug=slug)
+    key = (str(session.get_bind().url), row.id, row.created_at)
+    with _kept_lock:
+        kept = _kept.get(key)
+    if kept is None:
+        loaded = session.get(Consultation, row.id)
+        assert loaded is not None  # it was there a moment ago, and consultations stay
+        kept = definition_of(loaded)
+        if row.status == Status.DRAFT:
+            return kept  # a draft can still change: read it afresh every time
+        with _kept_lock:
+            _kept[key] = kept
+    return dataclasses.replace(kept, status=row.status)

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from threading import Lock
 from typing import Any
 
+from cachetools import LRUCache
 from sqlalchemy import select
 from sqlmodel import Session
 
-from ballots.kept import KeptPerEngine
 from ballots.merkle_levels import HASH, MerkleLevels
 from ballots.models import Ballot
 from voting.core.models import Consultation
@@ -33,8 +33,10 @@ class _Kept:
     lock: Lock = field(default_factory=Lock)
 
 
-# Keyed by id and creation time, so an id SQLite might hand out again is never mistaken.
-_kept: KeptPerEngine[tuple[Any, Any], _Kept] = KeptPerEngine(MAX_LOGS)
+# Keyed by database, id and creation time, so an id SQLite might hand out again, or a test's
+# fresh database, is never mistaken for another consultation.
+_kept: LRUCache[tuple[Any, ...], _Kept] = LRUCache(MAX_LOGS)
+_kept_lock = Lock()
 
 
 def _read_leaves(
@@ -71,8 +73,11 @@ def kept_levels(
     consultation = session.get(Consultation, consultation_id)
     if consultation is None or tree_size <= 0:
         return None
-    key = (consultation_id, consultation.created_at)
-    kept = _kept.of(session.get_bind()).setdefault(key, _Kept)
+    key = (str(session.get_bind().url), consultation_id, consultation.created_at)
+    with _kept_lock:
+        kept = _kept.get(key)
+        if kept is None:
+            kept = _kept[key] = _Kept()
     with kept.lock:
         for afresh in (False, True):
             if afresh:

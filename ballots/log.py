@@ -6,11 +6,10 @@ writer's BEGIN IMMEDIATE already serialises), so leaf indices are gapless and un
 """
 
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
 from ballots import merkle
@@ -18,7 +17,7 @@ from ballots.canonical import canonical_json
 from ballots.kept_log import kept_levels
 from ballots.merkle_levels import MerkleLevels
 from ballots.models import Ballot, LogState, TreeHead
-from voting.core.db import DriverStatement
+from voting.core.db import conflict_insert
 from voting.core.models import Consultation
 
 
@@ -37,38 +36,6 @@ class Appended:
 
 LOCK_KEY = "buergervotum.log_lock"
 
-_heads = LogState.__table__
-_consultations = Consultation.__table__
-
-
-def lock_statement(*conditions: ColumnElement[bool]) -> DriverStatement:
-    """Return the statement locking a log's head (bound as "cid"), where ``conditions`` hold.
-
-    The lock reads the consultation's status too, as it stands while the log is held.
-    """
-    return DriverStatement(
-        select(_heads.c.tree_size, _heads.c.frontier, _consultations.c.status)
-        .join(_consultations, _consultations.c.id == _heads.c.consultation_id)
-        .where(_heads.c.consultation_id == bindparam("cid"), *conditions)
-        .with_for_update(of=_heads)
-    )
-
-
-# Run on the driver's cursor: every cast locks, advances and signs the head.
-_LOCK_HEAD = lock_statement()
-_ADVANCE_HEAD = DriverStatement(
-    update(_heads)
-    .where(_heads.c.consultation_id == bindparam("cid"))
-    .values(
-        tree_size=bindparam("new_size"),
-        frontier=bindparam("new_frontier"),
-        root_hash=bindparam("new_root"),
-    )
-)
-_INSERT_TREE_HEAD = DriverStatement(insert(TreeHead.__table__))
-# Two first voters may race to create the head: one insert wins, both then lock it.
-_CREATE_HEAD = DriverStatement(lambda insert_: insert_(_heads).on_conflict_do_nothing())
-
 
 @dataclass
 class _Head:
@@ -79,40 +46,38 @@ class _Head:
     status: str
 
 
+def _lock_head(session: Session, consultation_id: int) -> Any:
+    """Lock the log's head row (and read the consultation's status); None if there is none."""
+    return session.execute(
+        select(LogState.tree_size, LogState.frontier, Consultation.status)
+        .join(Consultation, Consultation.id == LogState.consultation_id)
+        .where(LogState.consultation_id == consultation_id)
+        .with_for_update(of=LogState)
+    ).first()
+
+
 def _locked_head(session: Session, consultation_id: int) -> _Head:
     """Return the log's head, locked for this transaction; create it on the first append."""
-    held = _held(session, consultation_id)
-    if held is not None:
-        return held
-    # Plain rows on the session's connection: this runs for every cast.
-    connection = session.connection()
-    row = _LOCK_HEAD.execute(connection, {"cid": consultation_id}).fetchone()
-    if row is None:
-        _CREATE_HEAD.execute(
-            connection,
-            {
-                "consultation_id": consultation_id,
-                "tree_size": 0,
-                "frontier": "",
-                "root_hash": merkle.EMPTY_ROOT.hex(),
-            },
-        )
-        row = _LOCK_HEAD.execute(connection, {"cid": consultation_id}).fetchone()
-    return _hold(session, consultation_id, row)
-
-
-def _held(session: Session, consultation_id: int) -> _Head | None:
-    """Return the head this very transaction has locked already, if it has."""
     held = session.info.get(LOCK_KEY)
     if held and held[0] is session.get_transaction() and held[1] == consultation_id:
         return held[2]
-    return None
-
-
-def _hold(session: Session, consultation_id: int, row: Any) -> _Head:
-    """Keep a locked head's row for the rest of the transaction."""
+    row = _lock_head(session, consultation_id)
+    if row is None:
+        # Two first voters may race to create the head: one insert wins, both then lock it.
+        session.execute(
+            conflict_insert(session, LogState.__table__)
+            .values(
+                consultation_id=consultation_id,
+                tree_size=0,
+                frontier="",
+                root_hash=merkle.EMPTY_ROOT.hex(),
+            )
+            .on_conflict_do_nothing()
+        )
+        row = _lock_head(session, consultation_id)
     tree_size, frontier, status = row
     head = _Head(tree_size, [bytes.fromhex(h) for h in frontier.split(",") if h], status)
+    # Kept for the rest of the transaction: the append that follows needs no second read.
     session.info[LOCK_KEY] = (session.get_transaction(), consultation_id, head)
     return head
 
@@ -126,39 +91,20 @@ def lock_log(*, session: Session, consultation_id: int) -> str:
     return _locked_head(session, consultation_id).status
 
 
-def lock_log_where(
-    *,
-    session: Session,
-    consultation_id: int,
-    statement: DriverStatement,
-    parameters: Mapping[str, Any],
-) -> str | None:
-    """Lock the log as lock_log does, but only where ``statement``'s conditions hold.
-
-    ``statement`` comes from lock_statement. Return the status read under the lock, or
-    None where the conditions do not hold or the log has no head yet (lock_log makes it).
-    """
-    held = _held(session, consultation_id)
-    if held is not None:
-        return held.status
-    row = statement.execute(session.connection(), {**parameters, "cid": consultation_id}).fetchone()
-    return _hold(session, consultation_id, row).status if row is not None else None
-
-
 def append_leaf(*, session: Session, consultation_id: int, leaf_hash: bytes) -> Appended:
     """Append one leaf hash to the log in O(log n); written, not committed."""
     head = _locked_head(session, consultation_id)
     frontier = merkle.append(head.frontier, head.tree_size, leaf_hash)
     root_hash = merkle.frontier_root(frontier)
     appended = Appended(head.tree_size, head.tree_size + 1, root_hash)
-    _ADVANCE_HEAD.execute(
-        session.connection(),
-        {
-            "cid": consultation_id,
-            "new_size": appended.tree_size,
-            "new_frontier": ",".join(h.hex() for h in frontier),
-            "new_root": root_hash.hex(),
-        },
+    session.execute(
+        update(LogState)
+        .where(LogState.consultation_id == consultation_id)
+        .values(
+            tree_size=appended.tree_size,
+            frontier=",".join(h.hex() for h in frontier),
+            root_hash=root_hash.hex(),
+        )
     )
     head.tree_size, head.frontier = appended.tree_size, frontier
     return appended
@@ -166,13 +112,12 @@ def append_leaf(*, session: Session, consultation_id: int, leaf_hash: bytes) -> 
 
 def store_tree_head(*, session: Session, consultation_id: int, head: dict[str, Any]) -> None:
     """Keep a signed tree head (an issued receipt) for publication."""
-    _INSERT_TREE_HEAD.execute(
-        session.connection(),
-        {
-            "consultation_id": consultation_id,
-            "tree_size": head["tree_size"],
-            "body": canonical_json(head).decode("utf-8"),
-        },
+    session.execute(
+        insert(TreeHead).values(
+            consultation_id=consultation_id,
+            tree_size=head["tree_size"],
+            body=canonical_json(head).decode("utf-8"),
+        )
     )
 
 
@@ -257,11 +202,7 @@ def tree_head(*, session: Session, consultation_id: int, tree_size: int) -> dict
 
 
 def latest_tree_head(*, session: Session, consultation_id: int) -> dict[str, Any] | None:
-    """Return the signed tree head of the largest size the server issued, if any.
-
-    It may trail the log's head by a ballot or two: a cast's head is stored after its
-    ballot, in the commit that makes both durable (voting.core.db.release_locks).
-    """
+    """Return the signed tree head of the largest size the server issued, if any."""
     body = session.execute(
         select(TreeHead.body)
         .where(TreeHead.consultation_id == consultation_id)

@@ -25,12 +25,12 @@ from sqlmodel import Session
 
 from ballots import merkle
 from ballots.canonical import canonical_json
+from ballots.casting import ballot_entry
 from ballots.checking import check_receipt
 from ballots.keys import publish_key, published_keys, write_key_file
 from ballots.log import store_tree_head
 from ballots.models import Ballot, LogState
 from ballots.receipts import Signer, b64url_decode, issued_hour, sign_receipt, verify_receipt
-from ballots.services import ballot_entry
 from bench.database import SLUG, backend, fresh_database, open_consultation
 from voting.core.db import make_engine
 from voting.core.models import Consultation, utcnow

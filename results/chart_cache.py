@@ -6,19 +6,23 @@ reader. The cache is bounded, least recently used out first.
 """
 
 from collections.abc import Callable, Hashable
+from threading import Lock
 
-from ballots.kept import Kept
+from cachetools import LRUCache
 
 MAX_CHARTS = 256
 
-_charts: Kept[Hashable, bytes] = Kept(MAX_CHARTS)
+_charts: LRUCache[Hashable, bytes] = LRUCache(MAX_CHARTS)
+_lock = Lock()
 
 
 def cached_chart(key: Hashable, render: Callable[[], bytes]) -> bytes:
     """Return the chart stored under ``key``, rendering and keeping it on first use."""
-    body = _charts.get(key)
+    with _lock:
+        body = _charts.get(key)
     if body is None:
         # Rendered outside the lock: two first readers may both render, never wait on each other.
         body = render()
-        _charts.put(key, body)
+        with _lock:
+            _charts[key] = body
     return body

@@ -20,11 +20,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, delete, text
 from sqlmodel import Session, SQLModel
 
+from ballots.casting import CastBallot, PollingCode, cast_ballot
+from ballots.definition import find_definition
 from ballots.keys import publish_key, read_signer, write_key_file
 from ballots.receipts import Signer
-from ballots.services import CastBallot, cast_ballot
 from voting.app import create_app
 from voting.consultations.services import load_consultation, parse_spec
+from voting.core.db import begin_write
 from voting.core.migrate import upgrade_database
 from voting.core.models import Role, StaffUser, utcnow
 from voting.electorate.services import Letter, RegisterRow, open_with_electorate
@@ -230,11 +232,17 @@ def cast_code(
     answers: dict[str, Any],
     now: datetime | None = None,
 ) -> CastBallot:
-    """Cast ``answers`` with a polling-card code under the test pseudonym key; no commit."""
+    """Cast ``answers`` with a polling-card code under the test pseudonym key; no commit.
+
+    As a vote's request does: in a write transaction, against the ballot definition.
+    """
+    begin_write(session)
+    consultation = find_definition(session=session, consultation_id=consultation_id)
+    assert consultation is not None
     return cast_ballot(
         session=session,
-        consultation_id=consultation_id,
-        code=code,
+        consultation=consultation,
+        credential=PollingCode(code),
         answers=answers,
         pseudonym_key=PSEUDONYM_KEY,
         signer=signer,

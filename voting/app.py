@@ -43,8 +43,6 @@ from voting.staff import cli as staff_cli
 from voting.staff import views as staff_views
 from voting.web import auth, db, errors, limits, pages, security
 from voting.web import cli as web_cli
-from voting.web.fragments import for_visitors
-from voting.web.i18n import translation_functions
 from voting.web.labels import (
     ACTION_LABELS,
     JOB_KINDS,
@@ -158,7 +156,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ):
         commands.register(app)
     limits.init_app(app)
-    app.jinja_env.globals["for_visitors"] = for_visitors
 
     @app.context_processor
     def _template_globals() -> dict[str, Any]:
@@ -176,7 +173,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             "role_labels": ROLE_LABELS,
             "job_kinds": JOB_KINDS,
             "job_phases": JOB_PHASES,
-            **translation_functions(),
         }
 
     return app

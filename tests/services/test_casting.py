@@ -8,9 +8,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from ballots.canonical import canonical_json
+from ballots.casting import ballot_entry
 from ballots.merkle import leaf_hash
 from ballots.models import Ballot, Participation, TurnoutCounter
-from ballots.services import CastRefused, ballot_entry
+from ballots.refusals import CastRefused
 from tests.conftest import cast_code
 from voting.core.codes import generate_code
 

@@ -3,7 +3,6 @@
 import pytest
 from sqlalchemy import text
 
-import voting.core.db
 from voting.core.db import make_engine
 
 
@@ -29,21 +28,7 @@ def terminate(engine, pid: int) -> None:
     other.dispose()
 
 
-def test_a_connection_cut_while_it_lay_idle_is_replaced_before_use(pg_engine, monkeypatch):
+def test_a_connection_the_database_cut_is_replaced_before_use(pg_engine):
     cut = backend_pid(pg_engine)
     terminate(pg_engine, cut)
-    monkeypatch.setattr(voting.core.db, "RECENTLY_USED_SECONDS", 0.0)  # as if idle for long
     assert backend_pid(pg_engine) != cut
-
-
-def test_only_a_connection_that_lay_idle_is_pinged(pg_engine, monkeypatch):
-    pings = []
-    real_ping = pg_engine.dialect.do_ping
-    monkeypatch.setattr(pg_engine.dialect, "do_ping", lambda c: pings.append(1) or real_ping(c))
-    first = backend_pid(pg_engine)
-    pings.clear()
-    assert backend_pid(pg_engine) == first  # given back a moment ago: no round trip for a ping
-    assert pings == []
-    monkeypatch.setattr(voting.core.db, "RECENTLY_USED_SECONDS", 0.0)
-    assert backend_pid(pg_engine) == first
-    assert pings == [1]

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from ballots.models import PaperMark, Participation
-from ballots.services import CastRefused
+from ballots.refusals import CastRefused
 from ballots.verify import verify_bundle
 from results.bundle import build_bundle
 from results.models import PaperCount
@@ -112,7 +112,7 @@ def test_bad_codes_are_refused(session, open_consultation, code, reason):
     elif code == "typo":
         good = open_consultation.codes[0]
         code = good[:-1] + ("A" if good[-1] != "A" else "B")
-    with pytest.raises(PaperError) as refused:
+    with pytest.raises(CastRefused) as refused:
         mark(session, consultation, code)
     assert refused.value.reason == reason
 

@@ -5,8 +5,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
+from ballots.casting import RegisterReference, cast_ballot
+from ballots.definition import find_definition
 from ballots.models import Ballot, Participation
-from ballots.services import CastRefused, cast_resident_ballot
+from ballots.refusals import CastRefused
 from tests.conftest import cast_code, make_resident
 
 ANSWERS = {"brunnen": "yes", "nutzung": "garten", "projekte": []}
@@ -14,11 +16,12 @@ NOW = datetime(2026, 11, 24, 13, 47, tzinfo=UTC)
 
 
 def cast_as(session, consultation, account, signer):  # type: ignore[no-untyped-def]
-    return cast_resident_ballot(
+    return cast_ballot(
         session=session,
-        consultation_id=consultation.id,
-        register_ref=account.register_ref,
+        consultation=find_definition(session=session, consultation_id=consultation.id),
+        credential=RegisterReference(account.register_ref),
         answers=ANSWERS,
+        pseudonym_key="",
         signer=signer,
         now=NOW,
     )

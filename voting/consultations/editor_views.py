@@ -1,6 +1,6 @@
 """The consultation editor: staff create and change drafts in the browser."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -22,11 +22,12 @@ from voting.consultations.forms import (
     show_spec_errors,
 )
 from voting.consultations.services import KNOWN_METHODS, parse_spec, spec_of
-from voting.core.lifecycle import ConsultationError, find_consultation
+from voting.core.lifecycle import ConsultationError
 from voting.core.models import Consultation
 from voting.web.auth import EDITORS, STAFF, role_required
 from voting.web.db import get_session
 from voting.web.labels import LOCK_REASONS, METHOD_LABELS
+from voting.web.lookups import consultation_or_404
 
 bp = Blueprint("editor", __name__, url_prefix="/staff/consultations")
 
@@ -46,21 +47,14 @@ def create() -> Response | str | tuple[str, int]:
 @role_required(*STAFF)
 def show(slug: str) -> Response | str | tuple[str, int]:
     """Show a consultation's definition: editable for editors in a draft, else locked."""
-    return _edit(_found(slug))
+    return _edit(consultation_or_404(slug))
 
 
 @bp.post("/<slug>/edit")
 @role_required(*EDITORS)
 def edit(slug: str) -> Response | str | tuple[str, int]:
     """Save changes to a draft."""
-    return _edit(_found(slug))
-
-
-def _found(slug: str) -> Consultation:
-    consultation = find_consultation(session=get_session(), slug=slug)
-    if consultation is None:
-        abort(404)
-    return consultation
+    return _edit(consultation_or_404(slug))
 
 
 def _edit(consultation: Consultation | None) -> Response | str | tuple[str, int]:

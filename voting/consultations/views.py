@@ -6,9 +6,9 @@ from sqlmodel import select
 from werkzeug.wrappers import Response
 
 from voting.core.config import LANGUAGES
-from voting.core.lifecycle import find_consultation
 from voting.core.models import Consultation, Status
 from voting.web.db import get_session
+from voting.web.lookups import consultation_or_404
 from voting.web.richtext import render_markdown
 from voting.web.security import is_local_path
 
@@ -31,9 +31,7 @@ def index() -> str:
 @bp.get("/consultations/<slug>")
 def detail(slug: str) -> str:
     """Show a consultation with its questions."""
-    consultation = find_consultation(session=get_session(), slug=slug)
-    if consultation is None or consultation.status == Status.DRAFT:
-        abort(404)
+    consultation = consultation_or_404(slug, announced=True)
     return render_template("consultations/detail.html", consultation=consultation)
 
 

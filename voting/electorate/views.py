@@ -23,7 +23,7 @@ from flask_login import current_user
 from sqlmodel import Session
 from werkzeug.wrappers import Response
 
-from voting.core.lifecycle import ConsultationError, electorate_size, find_consultation
+from voting.core.lifecycle import ConsultationError, electorate_size
 from voting.core.models import Consultation, Status
 from voting.electorate.forms import RegisterUploadForm
 from voting.electorate.importing import import_with_letters
@@ -35,6 +35,7 @@ from voting.web.auth import EDITORS, STAFF, role_required
 from voting.web.db import get_session
 from voting.web.forms import ActionForm
 from voting.web.jobs import ProgressReport, create_job, keep_file, run_in_background
+from voting.web.lookups import consultation_or_404
 
 bp = Blueprint("electorate", __name__, url_prefix="/staff/consultations")
 PREVIEW_KEY = "electorate_preview"
@@ -58,13 +59,6 @@ def problem_text(problem: RowProblem) -> str:
         "empty_file": lambda: _("the file is empty"),
     }
     return texts[problem.code]() if problem.code in texts else str(problem)
-
-
-def _consultation(slug: str) -> Consultation:
-    item = find_consultation(session=get_session(), slug=slug)
-    if item is None:
-        abort(404)
-    return item
 
 
 def _page(
@@ -94,14 +88,14 @@ def _page(
 @role_required(*STAFF)
 def show(slug: str) -> tuple[str, int]:
     """Show the electorate's size and the upload form."""
-    return _page(_consultation(slug), RegisterUploadForm())
+    return _page(consultation_or_404(slug), RegisterUploadForm())
 
 
 @bp.post("/<slug>/electorate/preview")
 @role_required(*EDITORS)
 def preview(slug: str) -> tuple[str, int]:
     """Read an upload and show what importing it would do; store nothing of it."""
-    item = _consultation(slug)
+    item = consultation_or_404(slug)
     form = RegisterUploadForm()
     if not form.validate_on_submit():
         return _page(item, form, 400)
@@ -115,7 +109,7 @@ def preview(slug: str) -> tuple[str, int]:
 @role_required(*EDITORS)
 def start_import(slug: str) -> Response | tuple[str, int]:
     """Import the previewed file in the background and go to its progress page."""
-    item = _consultation(slug)
+    item = consultation_or_404(slug)
     form = RegisterUploadForm()
     if not form.validate_on_submit():
         return _page(item, form, 400)
@@ -175,7 +169,7 @@ def start_import(slug: str) -> Response | tuple[str, int]:
 @role_required(*EDITORS)
 def delete(slug: str) -> Response:
     """Delete the electorate: before voting to start over, or after the retention period."""
-    item = _consultation(slug)
+    item = consultation_or_404(slug)
     if not ActionForm().validate_on_submit():
         abort(400)
     db = get_session()

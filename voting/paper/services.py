@@ -11,8 +11,9 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from ballots.models import PaperMark, Participation
-from ballots.services import CastRefused, find_voter_by_code
+from ballots.casting import PollingCode, find_voter, mark_voter
+from ballots.models import PaperMark
+from ballots.refusals import CastRefused
 from results.models import PaperCount
 from results.paper import paper_marks_by_district, paper_total
 from voting.core.audit import record_event
@@ -31,10 +32,9 @@ COUNTING_STATUSES = (Status.CLOSED.value, Status.TALLIED.value)
 class PaperError(ValueError):
     """A paper-channel request that is refused; nothing was stored.
 
-    ``reason`` is one of "not_accepting", "code_format", "code_typo", "unknown_code",
-    "voted_online", "already_on_paper", "not_counting", "unknown_district",
-    "unknown_question", "method_unsuited", "bad_figures", "total_mismatch",
-    "same_person", "mismatch", "already_confirmed", "not_found".
+    ``reason`` is one of "not_accepting", "voted_online", "already_on_paper",
+    "not_counting", "unknown_district", "unknown_question", "method_unsuited",
+    "bad_figures", "total_mismatch", "same_person", "mismatch", "already_confirmed", "not_found".
     """
 
     reason: str
@@ -50,26 +50,26 @@ def mark_paper_ballot(
 ) -> None:
     """Set the participation mark of a polling card returned by post.
 
-    A card that has already voted online is refused as "voted_online": its
-    paper ballot is invalid. The caller commits and treats an IntegrityError as
-    "voted_online" too: an online vote won the race.
+    The code is looked up and marked as a vote online is (ballots.casting), so each
+    person votes once across channels: a card whose code voted online is refused as
+    "voted_online", its paper ballot is invalid. Refusals of the code itself (typo,
+    format, unknown) are raised as CastRefused. The caller commits.
     """
-    begin_write(session)
     if consultation.status not in MARKING_STATUSES:
         raise PaperError("not_accepting")
+    voter = find_voter(
+        session=session,
+        consultation_id=consultation.id,
+        credential=PollingCode(code),
+        pseudonym_key=pseudonym_key,
+    )
     try:
-        # The same lookup and refusals (typo, format, unknown) as a vote online.
-        voter_id = find_voter_by_code(
-            session=session, consultation_id=consultation.id, code=code, pseudonym_key=pseudonym_key
-        ).id
-    except CastRefused as refused:
-        raise PaperError(refused.reason) from None
-    if session.get(PaperMark, (consultation.id, voter_id)) is not None:
-        raise PaperError("already_on_paper")
-    if session.get(Participation, (consultation.id, voter_id)) is not None:
-        raise PaperError("voted_online")
-    session.add(Participation(consultation_id=consultation.id, voter_id=voter_id))
-    session.add(PaperMark(consultation_id=consultation.id, voter_id=voter_id))
+        mark_voter(session=session, consultation_id=consultation.id, voter=voter)
+    except CastRefused:
+        # Marked already: by this card's paper ballot, or by a vote online.
+        on_paper = session.get(PaperMark, (consultation.id, voter.id)) is not None
+        raise PaperError("already_on_paper" if on_paper else "voted_online") from None
+    session.add(PaperMark(consultation_id=consultation.id, voter_id=voter.id))
     session.flush()
 
 

@@ -6,13 +6,12 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from ballots.forms import YES_NO_LABELS
+from ballots.refusals import STATUS, CastRefused, refusal_message
 from results.models import Result
 from results.paper import paper_marks_by_district, paper_section
-from voting.core.lifecycle import find_consultation
 from voting.core.models import Consultation, Question
 from voting.paper.forms import (
     FIELD_LABELS,
@@ -35,6 +34,7 @@ from voting.paper.services import (
 from voting.web.auth import EDITORS, STAFF, role_required
 from voting.web.db import get_session
 from voting.web.forms import ActionForm
+from voting.web.lookups import consultation_or_404
 
 bp = Blueprint("paper", __name__, url_prefix="/staff/consultations/<slug>/paper")
 
@@ -58,9 +58,6 @@ def _message(error: PaperError, question: Question | None = None) -> str:
         "not_accepting": _(
             "Paper ballots are accepted only while voting is open or closed, not yet counted."
         ),
-        "code_format": _("This is not a polling code. A code has 20 letters and digits."),
-        "code_typo": _("The code contains a typing error. Please compare it with the card."),
-        "unknown_code": _("This code does not belong to this consultation."),
         "voted_online": _(
             "This card has already been used to vote online. The paper ballot is invalid: "
             "put it aside unopened, it must not be counted."
@@ -87,13 +84,6 @@ def _field_labels(question: Question) -> dict[str, str]:
     return {field.short_name[2:]: str(field.label.text) for field in form.figure_fields()} | {
         k: str(v) for k, v in FIELD_LABELS.items()
     }
-
-
-def _consultation_or_404(slug: str) -> Consultation:
-    consultation = find_consultation(session=get_session(), slug=slug)
-    if consultation is None:
-        abort(404)
-    return consultation
 
 
 def _districts(consultation: Consultation) -> list[str]:
@@ -142,14 +132,14 @@ def _render(
 @role_required(*STAFF)
 def overview(slug: str) -> tuple[str, int]:
     """Show the paper ballots accepted per district and the state of every count."""
-    return _render(_consultation_or_404(slug))
+    return _render(consultation_or_404(slug))
 
 
 @bp.post("/mark")
 @role_required(*EDITORS)
 def mark(slug: str) -> Response | tuple[str, int]:
     """Register a polling card returned by post; refuse it if it voted online."""
-    consultation = _consultation_or_404(slug)
+    consultation = consultation_or_404(slug)
     form = PaperMarkForm()
     if not form.validate_on_submit():
         return _render(consultation, mark_form=form, status=400)
@@ -163,16 +153,15 @@ def mark(slug: str) -> Response | tuple[str, int]:
             actor=current_user.username,
         )
         session.commit()
-    except (PaperError, IntegrityError) as refused:
+    except CastRefused as refused:
+        # The code itself is wrong: told as it is told to a voter.
         session.rollback()
-        error = refused if isinstance(refused, PaperError) else PaperError("voted_online")
-        form.code.errors = [*form.code.errors, _message(error)]
-        status = (
-            409 if error.reason in ("voted_online", "already_on_paper", "not_accepting") else 400
-        )
-        if error.reason == "unknown_code":
-            status = 404
-        return _render(_consultation_or_404(slug), mark_form=form, status=status)
+        form.code.errors = [*form.code.errors, refusal_message(refused)]
+        return _render(consultation, mark_form=form, status=STATUS[refused.reason])
+    except PaperError as refused:
+        session.rollback()
+        form.code.errors = [*form.code.errors, _message(refused)]
+        return _render(consultation, mark_form=form, status=409)
     flash(_("The paper ballot is registered; the card can no longer vote online."), "success")
     return redirect(url_for("paper.overview", slug=slug))
 
@@ -181,7 +170,7 @@ def mark(slug: str) -> Response | tuple[str, int]:
 @role_required(*EDITORS)
 def count(slug: str, question_key: str) -> Response | tuple[str, int]:
     """Enter one district's count of a question; the second entry confirms the first."""
-    consultation = _consultation_or_404(slug)
+    consultation = consultation_or_404(slug)
     question = next((q for q in countable_questions(consultation) if q.key == question_key), None)
     if question is None:
         abort(404)
@@ -203,7 +192,7 @@ def count(slug: str, question_key: str) -> Response | tuple[str, int]:
     except PaperError as refused:
         session.rollback()
         form.form_errors.append(_message(refused, question))
-        consultation = _consultation_or_404(slug)
+        consultation = consultation_or_404(slug)
         status = (
             409
             if refused.reason in ("mismatch", "same_person", "already_confirmed", "not_counting")
@@ -223,7 +212,7 @@ def count(slug: str, question_key: str) -> Response | tuple[str, int]:
 @role_required(*EDITORS)
 def discard(slug: str, count_id: int) -> Response:
     """Discard an entered count so that it can be entered anew."""
-    consultation = _consultation_or_404(slug)
+    consultation = consultation_or_404(slug)
     if not ActionForm().validate_on_submit():
         abort(400)
     session = get_session()

@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 from ballots.models import Participation
 from results.services import tally_consultation
 from voting.core.audit import latest_event, record_event
-from voting.core.lifecycle import TRANSITIONS, electorate_size, find_consultation, transition
+from voting.core.lifecycle import TRANSITIONS, electorate_size, transition
 from voting.core.models import AuditEvent, Consultation, Job, JobStatus
 from voting.staff.forms import LoginForm
 from voting.staff.services import authenticate
@@ -39,6 +39,7 @@ from voting.web.jobs import (
     take_file,
 )
 from voting.web.labels import STATUS_LABELS
+from voting.web.lookups import consultation_or_404
 from voting.web.security import is_local_path
 from voting.web.steps import perform_step
 
@@ -96,9 +97,7 @@ def dashboard() -> str:
 def consultation(slug: str) -> str:
     """Show a consultation's state, turnout, next steps and audit trail."""
     session = get_session()
-    item = find_consultation(session=session, slug=slug)
-    if item is None:
-        abort(404)
+    item = consultation_or_404(slug)
     # The lifecycle table decides which buttons are offered.
     next_actions = [action for action, (source, _t) in TRANSITIONS.items() if source == item.status]
     events = session.exec(
@@ -157,9 +156,7 @@ def step(slug: str, action: str) -> Response:
 def tally_job(slug: str) -> Response:
     """Count a closed consultation in the background and show the progress page."""
     session = get_session()
-    item = find_consultation(session=session, slug=slug)
-    if item is None:
-        abort(404)
+    item = consultation_or_404(slug)
     if not ActionForm().validate_on_submit():
         abort(400)
     if item.status != "closed":

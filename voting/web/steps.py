@@ -8,10 +8,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from voting.core.lifecycle import ConsultationError, FourEyesError, find_consultation
+from voting.core.lifecycle import ConsultationError, FourEyesError
 from voting.core.models import Consultation
 from voting.web.db import get_session
 from voting.web.forms import ActionForm
+from voting.web.lookups import consultation_or_404
 
 Step = Callable[..., Any]
 
@@ -25,9 +26,7 @@ def perform_step(
     consultation's state does not allow changes nothing and says so.
     """
     session = get_session()
-    item = find_consultation(session=session, slug=slug)
-    if item is None:
-        abort(404)
+    item = consultation_or_404(slug)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:

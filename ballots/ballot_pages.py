@@ -1,0 +1,75 @@
+"""What every page that casts a ballot shares: its consultation, the signer, the receipt."""
+
+import base64
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from flask import abort, current_app, render_template
+from werkzeug.wrappers import Response
+
+from ballots.casting import CastBallot
+from ballots.definition import BallotDefinition, QuestionDefinition, find_definition
+from ballots.forms import option_labels
+from ballots.keys import read_signer
+from ballots.receipts import Signer
+from voting.core.models import Status
+from voting.web.db import get_session
+
+SIGNER_KEY = "buergervotum.signer"
+
+
+def ballot_or_404(slug: str) -> BallotDefinition:
+    """Return the ballot of an announced consultation; 404 for a draft or none."""
+    consultation = find_definition(session=get_session(), slug=slug)
+    if consultation is None or consultation.status == Status.DRAFT:
+        abort(404)
+    return consultation
+
+
+def current_signer() -> Signer:
+    """Return the receipt signer, loaded from the configured key file once per process."""
+    signer = current_app.extensions.get(SIGNER_KEY)
+    if signer is None:
+        signer = read_signer(
+            current_app.config["SIGNING_KEY_PATH"], current_app.config["SIGNING_KEY_PASSPHRASE"]
+        )
+        current_app.extensions[SIGNER_KEY] = signer
+    return signer
+
+
+def recorded_answers(
+    consultation: BallotDefinition, content: Mapping[str, Any]
+) -> list[tuple[QuestionDefinition, list[str]]]:
+    """Return each question with the labels of what was recorded; empty when left blank."""
+    labels = option_labels(consultation)
+    recorded = []
+    for question in consultation.questions:
+        answer, names = content.get(question.key), labels[question.key]
+        if answer is None:
+            shown = []
+        elif isinstance(answer, dict):
+            # Grades: option -> index into the question's scale, worst first.
+            grades = question.params.get("grades", [])
+            shown = [f"{names[key]}: {grades[grade]}" for key, grade in answer.items()]
+        else:
+            shown = [names[key] for key in (answer if isinstance(answer, list) else [answer])]
+        recorded.append((question, shown))
+    return recorded
+
+
+def receipt_response(consultation: BallotDefinition, cast: CastBallot) -> Response:
+    """Render the receipt of a committed ballot; never cached, it is the voter's alone."""
+    receipt_json = json.dumps(cast.receipt, indent=2, ensure_ascii=False)
+    html = render_template(
+        "ballots/receipt.html",
+        consultation=consultation,
+        tracking_code=cast.tracking_code,
+        recorded=recorded_answers(consultation, cast.content),
+        receipt_json=receipt_json,
+        receipt_href="data:application/json;base64,"
+        + base64.b64encode(receipt_json.encode()).decode(),
+    )
+    response = current_app.make_response(html)
+    response.headers["Cache-Control"] = "no-store"
+    return response

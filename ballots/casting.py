@@ -1,0 +1,228 @@
+"""Casting a ballot: the one path every vote takes, online by code or by account.
+
+``cast_ballot`` does, in the caller's transaction and in this order:
+
+1. check that voting is open and that the answers fit the questions;
+2. find the voter by polling code or register reference (``find_voter``);
+3. set the participation mark (``mark_voter``), unique per voter: a second ballot is refused here,
+   and a racing one waits for the first to commit, then is refused;
+4. lock the consultation's log and read its status under the lock, so a close or a
+   count that takes the lock too never misses a ballot or admits a late one;
+5. append the ballot's leaf to the log, store the ballot with no voter reference,
+   sign the receipt, keep its signed tree head and count the hour's turnout.
+
+It flushes but never commits: the view commits once and only then hands out the
+receipt, so a receipt never leaves for a ballot that was not stored. A returned
+paper card takes steps 2 and 3 (voting.paper.services.mark_returned_card).
+"""
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, insert, select
+from sqlmodel import Session
+
+from ballots.canonical import canonical_json
+from ballots.content import BallotError, build_content
+from ballots.definition import BallotDefinition
+from ballots.log import append_leaf, lock_log, store_tree_head
+from ballots.merkle import leaf_hash
+from ballots.models import Ballot, Participation, TurnoutCounter
+from ballots.receipts import Signer, issued_hour, sign_receipt
+from ballots.refusals import CastRefused, Refusal
+from voting.core.codes import ALPHABET, CodeFormatError, CodeTypoError, format_code, normalise_code
+from voting.core.db import conflict_insert
+from voting.core.models import Voter
+from voting.core.pseudonyms import code_hash as keyed_code_hash
+
+
+@dataclass(frozen=True)
+class PollingCode:
+    """A voter named by the code on their polling card, as typed."""
+
+    code: str
+
+
+@dataclass(frozen=True)
+class RegisterReference:
+    """A verified resident, named by their reference in the register (no code needed)."""
+
+    ref: str
+
+
+Credential = PollingCode | RegisterReference
+
+
+@dataclass(frozen=True)
+class ElectorateVoter:
+    """A voter of the electorate; the district is where their ballot is counted."""
+
+    id: int
+    district: str
+
+
+@dataclass(frozen=True)
+class CastBallot:
+    """A ballot written in the open transaction; its receipt may be handed out once committed."""
+
+    consultation: str
+    tracking_code: str
+    content: dict[str, Any]
+    receipt: dict[str, Any]
+
+    @property
+    def leaf_hash(self) -> str:
+        """Return the hex hash of the ballot's leaf in the log."""
+        return str(self.receipt["leaf_hash"])
+
+
+def new_tracking_code() -> str:
+    """Return a random public tracking code (60 bits, e.g. ``T4KM-8ZQX-3NPA``)."""
+    # As voting.core.codes.generate_code: the low five bits of a random byte pick uniformly.
+    return format_code("".join(ALPHABET[byte & 31] for byte in secrets.token_bytes(12)))
+
+
+def ballot_entry(consultation: str, tracking_code: str, content: Mapping[str, Any]) -> bytes:
+    """Return the bytes of a ballot's log entry, which its leaf hash covers."""
+    return canonical_json(
+        {"consultation": consultation, "tracking_code": tracking_code, "content": content}
+    )
+
+
+def hash_code(code: str, pseudonym_key: str) -> str:
+    """Return the stored hash of a polling code as typed; refuse a mistyped or malformed one."""
+    try:
+        normalised = normalise_code(code)
+    except CodeTypoError:
+        raise CastRefused(Refusal.CODE_TYPO) from None
+    except CodeFormatError:
+        raise CastRefused(Refusal.CODE_FORMAT) from None
+    return keyed_code_hash(pseudonym_key, normalised)
+
+
+def find_voter(
+    *, session: Session, consultation_id: int, credential: Credential, pseudonym_key: str
+) -> ElectorateVoter:
+    """Return the voter of the electorate the credential names; else refuse."""
+    return _find(session, consultation_id, _voter_named(credential, pseudonym_key))
+
+
+def mark_voter(*, session: Session, consultation_id: int, voter: ElectorateVoter) -> None:
+    """Set the voter's participation mark; refuse if it is set already (one person, one vote).
+
+    A racing second mark of the same voter waits here until the first commits.
+    """
+    # RETURNING tells whether the mark went in; a mark already there means "already voted".
+    marked = session.execute(
+        conflict_insert(session, Participation.__table__)
+        .values(consultation_id=consultation_id, voter_id=voter.id)
+        .on_conflict_do_nothing()
+        .returning(Participation.voter_id)
+    ).first()
+    if marked is None:
+        raise CastRefused(Refusal.ALREADY_VOTED)
+
+
+@dataclass(frozen=True)
+class _VoterNamed:
+    """Which row of the electorate a credential names, and the refusal if there is none."""
+
+    condition: ColumnElement[bool]
+    not_found: Refusal
+
+
+def _voter_named(credential: Credential, pseudonym_key: str) -> _VoterNamed:
+    if isinstance(credential, PollingCode):
+        code_hash = hash_code(credential.code, pseudonym_key)
+        return _VoterNamed(Voter.code_hash == code_hash, Refusal.UNKNOWN_CODE)
+    return _VoterNamed(Voter.ref == credential.ref, Refusal.NOT_IN_ELECTORATE)
+
+
+def _find(session: Session, consultation_id: int, named: _VoterNamed) -> ElectorateVoter:
+    voter = session.execute(
+        select(Voter.id, Voter.district).where(
+            Voter.consultation_id == consultation_id, named.condition
+        )
+    ).first()
+    if voter is None:
+        raise CastRefused(named.not_found)
+    return ElectorateVoter(id=voter.id, district=voter.district)
+
+
+def cast_ballot(
+    *,
+    session: Session,
+    consultation: BallotDefinition,
+    credential: Credential,
+    answers: Mapping[str, Any],
+    pseudonym_key: str,
+    signer: Signer,
+    now: datetime,
+) -> CastBallot:
+    """Mark the voter, store the ballot unlinked, append it to the log and sign the receipt.
+
+    Writes in the session's transaction and does not commit (see the module's text).
+    """
+    if not consultation.is_open:
+        raise CastRefused(Refusal.NOT_OPEN)
+    named = _voter_named(credential, pseudonym_key)  # a mistyped code is told first
+    try:
+        content = build_content(consultation.ballot_questions, answers)
+    except BallotError as error:
+        raise CastRefused(Refusal.BALLOT_INVALID, error) from None
+
+    voter = _find(session, consultation.id, named)
+    mark_voter(session=session, consultation_id=consultation.id, voter=voter)
+    status = lock_log(session=session, consultation_id=consultation.id)
+    if not replace(consultation, status=status).is_open:
+        raise CastRefused(Refusal.NOT_OPEN)
+
+    tracking_code = new_tracking_code()
+    leaf = leaf_hash(ballot_entry(consultation.slug, tracking_code, content))
+    appended = append_leaf(session=session, consultation_id=consultation.id, leaf_hash=leaf)
+    session.execute(
+        insert(Ballot).values(
+            consultation_id=consultation.id,
+            tracking_code=tracking_code,
+            content=canonical_json(content).decode("utf-8"),
+            district=voter.district,
+            leaf_index=appended.leaf_index,
+            leaf_hash=leaf.hex(),
+        )
+    )
+    receipt = sign_receipt(
+        {
+            "consultation": consultation.slug,
+            "tracking_code": tracking_code,
+            "leaf_index": appended.leaf_index,
+            "leaf_hash": leaf.hex(),
+            "tree_size": appended.tree_size,
+            "root_hash": appended.root_hash.hex(),
+            "issued_at": issued_hour(now),
+        },
+        signer,
+    )
+    store_tree_head(session=session, consultation_id=consultation.id, head=receipt)
+    _count_turnout(session, consultation.id, now)
+    return CastBallot(
+        consultation=consultation.slug,
+        tracking_code=tracking_code,
+        content=content,
+        receipt=receipt,
+    )
+
+
+def _count_turnout(session: Session, consultation_id: int, now: datetime) -> None:
+    """Add one to this hour's turnout counter, creating it if needed."""
+    counters = TurnoutCounter.__table__
+    hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    session.execute(
+        conflict_insert(session, counters)
+        .values(consultation_id=consultation_id, hour=hour, ballots=1)
+        .on_conflict_do_update(
+            index_elements=["consultation_id", "hour"], set_={"ballots": counters.c.ballots + 1}
+        )
+    )
