@@ -67,7 +67,7 @@ def seed_log(url: str, ballots: int, signer: Signer, seed: int = 7) -> list[dict
     """Append ``ballots`` ballots to the log of ``bench`` as casting does; return a sample.
 
     Rows go in by the thousand instead of one transaction per vote; what is stored is what
-    record_ballot stores (ballot, leaf, advanced head, signed tree head), minus the
+    cast_ballot stores (ballot, leaf, advanced head, signed tree head), minus the
     participation marks, which a check never reads.
     """
     rng = random.Random(seed)
