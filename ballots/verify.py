@@ -1,4 +1,4 @@
-"""Standalone verifier: python -m ballots.verify BUNDLE.json [--receipt R.json] [--expect-key ID].
+"""Standalone verifier: python -m ballots.verify BUNDLE.json [RECEIPT.json ...] [--expect-key ID].
 
 Checks a published consultation from its bundle alone and exits 0 when everything
 holds, or 1 naming the first thing that failed. It imports nothing of the web
@@ -328,7 +328,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("bundle", help="the bundle file (GET /api/v1/consultations/<id>/bundle)")
     parser.add_argument(
-        "--receipt", action="append", default=[], help="a receipt to check (repeatable)"
+        "receipts", nargs="*", default=[], metavar="RECEIPT", help="a receipt to check (any number)"
+    )
+    parser.add_argument(
+        "--receipt",
+        action="append",
+        default=[],
+        help="a receipt to check (repeatable; the same as naming it after the bundle)",
     )
     parser.add_argument(
         "--expect-key",
@@ -337,10 +343,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="KEY_ID",
         help="trust only this signing key (repeatable; get its id from the city, not the bundle)",
     )
-    args = parser.parse_args(argv)
+    # Intermixed, so that receipts may follow --expect-key as well as precede it.
+    args = parser.parse_intermixed_args(argv)
     try:
         bundle = _load(args.bundle)
-        receipts = {path: _load(path) for path in args.receipt}
+        receipts = {path: _load(path) for path in [*args.receipts, *args.receipt]}
         report = verify_bundle(bundle, receipts, args.expect_key)
     except VerificationError as exc:
         print(f"FAILED: {exc}", file=sys.stderr)

@@ -71,16 +71,31 @@ def test_a_failure_exits_1_naming_it():
     assert done.stderr.startswith("FAILED: tree head of size 10")
 
 
+def test_a_wrong_command_line_exits_2():
+    done = run("--no-such-option", str(VECTORS / "valid.json"))
+    assert done.returncode == 2 and "usage: python -m ballots.verify" in done.stderr
+
+
 def test_receipts_and_expected_keys(tmp_path):
     valid = load("valid.json")
-    receipt = valid["tree_heads"][3]
-    path = tmp_path / "quittung.json"
-    path.write_text(json.dumps(receipt))
+    first, second = tmp_path / "quittung.json", tmp_path / "zweite.json"
+    first.write_text(json.dumps(valid["tree_heads"][3]))
+    second.write_text(json.dumps(valid["tree_heads"][8]))
     key_id = valid["keys"][0]["key_id"]
-    ok = run(str(VECTORS / "valid.json"), "--receipt", str(path), "--expect-key", key_id)
-    assert ok.returncode == 0 and "1 receipts" in ok.stdout
-    other = run(str(VECTORS / "valid.json"), "--expect-key", "ab" * 32)
+    bundle = str(VECTORS / "valid.json")
+    # Receipts named after the bundle, before or after the options, or with --receipt.
+    for args in (
+        (bundle, str(first), str(second), "--expect-key", key_id),
+        (bundle, str(first), "--expect-key", key_id, str(second)),
+        (bundle, "--receipt", str(first), str(second), "--expect-key", key_id),
+    ):
+        ok = run(*args)
+        assert ok.returncode == 0 and "2 receipts" in ok.stdout, (args, ok.stderr)
+    other = run(bundle, "--expect-key", "ab" * 32)
     assert other.returncode == 1 and "expected key" in other.stderr
+    unreadable = run(bundle, str(tmp_path / "missing.json"))
+    assert unreadable.returncode == 1
+    assert "missing.json: cannot be read as JSON" in unreadable.stderr
     # The holder of the last receipt finds out what the dropped-ballot bundle hides.
     last = tmp_path / "last.json"
     last.write_text(json.dumps(valid["tree_heads"][-1]))
