@@ -21,10 +21,12 @@ setup: install instance/config.py
 
 install: $(VENV)/.installed translations
 
-$(VENV)/.installed: pyproject.toml
+# The standalone verifier (verifier/) is a distribution of its own; the tests and bench run it.
+$(VENV)/.installed: pyproject.toml verifier/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev,reference]'
+	$(BIN)/python -m pip install --quiet -e ./verifier
 	touch $@
 
 translations: $(VENV)/.installed

@@ -5,8 +5,9 @@
 Builds a bundle of N ballots over the nine questions of tests/vectors (nine methods)
 with the app's own log, receipt and counting code (one signed tree head per ballot, as
 the server issues them),
-writes it to a temporary file and times `python -m ballots.verify` on it, from
-process start to exit (wall clock, and CPU time, which a busy machine disturbs less).
+writes it to a temporary file and times the verifier (verifier/, run as
+`python -m buergervotum_verifier`) on it, from process start to exit (wall clock,
+and CPU time, which a busy machine disturbs less).
 """
 
 import argparse
@@ -39,8 +40,8 @@ def main() -> None:
         started = time.perf_counter()
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         done = subprocess.run(
-            [sys.executable, "-m", "ballots.verify", str(path)],
-            cwd=ROOT,
+            [sys.executable, "-m", "buergervotum_verifier", str(path)],
+            cwd=ROOT / "verifier",  # found there whether it is installed or not
             capture_output=True,
             text=True,
         )

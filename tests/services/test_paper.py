@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from ballots.models import PaperMark, Participation
 from ballots.refusals import CastRefused
-from ballots.verify import verify_bundle
+from buergervotum_verifier import verify_bundle
 from results.bundle import build_bundle
 from results.models import PaperCount
 from results.paper import paper_section

@@ -133,7 +133,7 @@ def test_proofs_outside_the_tree_are_refused():
 
 def test_the_log_core_loads_without_web_or_database_code():
     check = (
-        "import sys, ballots.merkle, ballots.receipts, ballots.recount; "
+        "import sys, ballots.merkle, ballots.receipts; "
         "assert not {'flask', 'sqlmodel', 'sqlalchemy'} & set(sys.modules)"
     )
     root = Path(__file__).resolve().parents[2]

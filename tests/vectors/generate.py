@@ -1,9 +1,10 @@
-"""Write the verifier's test vectors: python -m tests.vectors.generate.
+"""Write the verifier's test vectors into verifier/tests/vectors: python -m tests.vectors.generate.
 
 The bundles are built with the web app's own log, receipt and counting code, from
 a fixed key and fixed ballots, so the files come out byte for byte the same on
-every run (tests/unit/test_verify.py checks that). Each invalid-*.json is the
-valid bundle with one thing done wrong, as a dishonest server might.
+every run (tests/unit/test_vectors.py checks that). Each invalid-*.json is the
+valid bundle with one thing done wrong, as a dishonest server might. The files
+live with the verifier, whose own tests read them without the platform.
 """
 
 import copy
@@ -22,7 +23,8 @@ from results.methods import count
 from results.services import question_seed
 from voting.core.codes import ALPHABET, format_code
 
-HERE = Path(__file__).resolve().parent
+ROOT = Path(__file__).resolve().parents[2]
+TARGET = ROOT / "verifier" / "tests" / "vectors"
 SLUG = "teststadt-2027"
 ELIGIBLE = 60
 SIGNER = Signer(Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"test vectors").digest()))
@@ -298,10 +300,10 @@ def render(data: dict[str, Any]) -> str:
 
 
 def main() -> None:
-    """Write every vector next to this file."""
+    """Write every vector into the verifier's tests."""
     for name, data in vectors().items():
-        (HERE / name).write_text(render(data), encoding="utf-8")
-        print(f"wrote tests/vectors/{name}")
+        (TARGET / name).write_text(render(data), encoding="utf-8")
+        print(f"wrote {(TARGET / name).relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

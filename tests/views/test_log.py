@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ballots import merkle
-from ballots.verify import verify_bundle
+from buergervotum_verifier import verify_bundle
 from results.services import publish_result, tally_consultation
 from tests.conftest import csrf_token, make_open_consultation
 from tests.views.test_voting import receipt_from, vote
@@ -110,8 +110,9 @@ def test_a_stranger_recounts_the_published_bundle(client, session, open_consulta
         path.write_text(json.dumps(receipt))
         paths += ["--receipt", str(path)]
     key_id = receipts[0]["key_id"]
+    verifier = [sys.executable, "-m", "buergervotum_verifier"]
     done = subprocess.run(
-        [sys.executable, "-m", "ballots.verify", str(bundle), *paths, "--expect-key", key_id],
+        [*verifier, str(bundle), *paths, "--expect-key", key_id],
         cwd=ROOT,
         capture_output=True,
         text=True,

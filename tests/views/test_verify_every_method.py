@@ -4,7 +4,7 @@ import copy
 
 import pytest
 
-from ballots.verify import VerificationError, verify_bundle
+from buergervotum_verifier import VerificationError, verify_bundle
 from results.methods import METHODS
 from results.services import publish_result, tally_consultation
 from tests.conftest import cast_code, make_open_consultation

@@ -1,10 +1,10 @@
-"""Standalone verifier: python -m ballots.verify BUNDLE.json [--receipt R.json] [--expect-key ID].
+"""Standalone verifier: buergervotum-verify BUNDLE.json [RECEIPT.json ...] [--expect-key ID].
 
 Checks a published consultation from its bundle alone and exits 0 when everything
 holds, or 1 naming the first thing that failed. It imports nothing of the web
 application: its hashing, canonical JSON and signature checks are written here
-again, from docs/verification.md, and the recount is ballots.recount. It needs
-only the standard library and ``cryptography``.
+again, from docs/verification.md, and the recount is buergervotum_verifier.recount.
+It needs only the standard library and ``cryptography``.
 """
 
 import argparse
@@ -21,7 +21,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from ballots.recount import Question, RecountError, check_answer, recount, recount_for
+from buergervotum_verifier.recount import Question, RecountError, check_answer, recount, recount_for
 
 FORMAT = "buergervotum-bundle/v1"
 FULL_HOUR = re.compile(r"\d{4}-\d\d-\d\dT\d\d:00:00Z")
@@ -321,14 +321,18 @@ def _load(path: str) -> Any:
         raise VerificationError(f"{path}: cannot be read as JSON ({exc})") from None
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     """Run the verifier from the command line; return the exit status."""
-    parser = argparse.ArgumentParser(
-        prog="python -m ballots.verify", description="Verify a Bürgervotum bundle."
-    )
+    parser = argparse.ArgumentParser(prog=prog, description="Verify a Bürgervotum bundle.")
     parser.add_argument("bundle", help="the bundle file (GET /api/v1/consultations/<id>/bundle)")
     parser.add_argument(
-        "--receipt", action="append", default=[], help="a receipt to check (repeatable)"
+        "receipts", nargs="*", default=[], metavar="RECEIPT", help="a receipt to check (any number)"
+    )
+    parser.add_argument(
+        "--receipt",
+        action="append",
+        default=[],
+        help="a receipt to check (repeatable; the same as naming it after the bundle)",
     )
     parser.add_argument(
         "--expect-key",
@@ -337,10 +341,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="KEY_ID",
         help="trust only this signing key (repeatable; get its id from the city, not the bundle)",
     )
-    args = parser.parse_args(argv)
+    # Intermixed, so that receipts may follow --expect-key as well as precede it.
+    args = parser.parse_intermixed_args(argv)
     try:
         bundle = _load(args.bundle)
-        receipts = {path: _load(path) for path in args.receipt}
+        receipts = {path: _load(path) for path in [*args.receipts, *args.receipt]}
         report = verify_bundle(bundle, receipts, args.expect_key)
     except VerificationError as exc:
         print(f"FAILED: {exc}", file=sys.stderr)
@@ -350,7 +355,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"heads and {report.receipts} receipts verified; the recount equals the published result."
     )
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
-from ballots.recount_common import (
+from buergervotum_verifier.recount_common import (
     Lot,
     Published,
     Question,

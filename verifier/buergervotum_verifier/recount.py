@@ -1,22 +1,22 @@
 """The verifier's own recount: ballot checks and counting, written apart from the web app.
 
-Standard library only, and no code shared with ``results.methods`` or
-``ballots.content``: a bug there must not hide itself here. Each method is one
+Standard library only, and no code shared with the platform's ``results.methods``
+or ``ballots.content``: a bug there must not hide itself here. Each method is one
 entry of ``RECOUNTS``: which parameters it takes, a function that checks them,
 one that checks one answer, and one that counts all answers into the published
 shape (``winners``, ``ranking``, ``details``) that docs/verification.md
 describes. Ties a method must break are drawn by the public lot
-(ballots.recount_common.Lot) from the log root the verifier computed itself.
-Simple methods live here, ranked ones in ballots.recount_ranked, graded ones in
-ballots.recount_graded and participatory budgets in ballots.recount_budget.
+(recount_common.Lot) from the log root the verifier computed itself.
+Simple methods live here, ranked ones in recount_ranked, graded ones in
+recount_graded and participatory budgets in recount_budget.
 """
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ballots import recount_budget, recount_graded, recount_ranked
-from ballots.recount_common import (
+from buergervotum_verifier import recount_budget, recount_graded, recount_ranked
+from buergervotum_verifier.recount_common import (
     Lot,
     Published,
     Question,

@@ -7,7 +7,14 @@ an option a ballot leaves ungraded counts with grade 0.
 from collections.abc import Iterable
 from typing import Any
 
-from ballots.recount_common import Lot, Published, Question, RecountError, tiers, whole
+from buergervotum_verifier.recount_common import (
+    Lot,
+    Published,
+    Question,
+    RecountError,
+    tiers,
+    whole,
+)
 
 MAX_GRADES = 10
 

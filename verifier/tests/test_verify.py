@@ -1,0 +1,180 @@
+"""The standalone verifier: every vector fails with its own message, the valid one passes."""
+
+import base64
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from buergervotum_verifier.verify import (
+    DOMAIN,
+    PrefixRoots,
+    VerificationError,
+    _leaf,
+    canonical,
+    verify_bundle,
+)
+
+VERIFIER = Path(__file__).resolve().parents[1]
+PACKAGE = VERIFIER / "buergervotum_verifier"
+VECTORS = Path(__file__).resolve().parent / "vectors"
+# The key the platform's tests/vectors/generate.py signs the vectors with.
+VECTOR_KEY = Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"test vectors").digest())
+# The platform, its web framework and its database layer: none may load with the verifier.
+PLATFORM = ("voting", "ballots", "results", "tests", "bench")
+FRAMEWORKS = ("flask", "werkzeug", "jinja2", "sqlalchemy", "sqlmodel", "psycopg", "matplotlib")
+
+EXPECTED = {
+    "invalid-flipped-content.json": "leaf 7: the content does not match its leaf hash",
+    "invalid-dropped-ballot.json": "23 ballots but 24 participation marks",
+    "invalid-duplicated-ballot.json": "appears twice (leaves 3 and 24)",
+    "invalid-rewritten-tree-head.json": "tree head of size 5 does not match the first 5 leaves",
+    "invalid-forged-signature.json": "tree head of size 10: the signature does not verify",
+    "invalid-changed-result.json": "question 'nutzung': the recount gives details",
+    "invalid-too-many-choices.json": "leaf 4, question 'projekte': 3 options marked, at most 2",
+    "invalid-unknown-method.json": "the method 'copeland', which this verifier does not know",
+    "invalid-chosen-lot-seed.json": "the result drew its lots from",
+}
+
+# The test vectors of Certificate Transparency (RFC 6962/9162 share the hashing): eight leaves
+# and the roots of their first 1..8, as published with the reference logs.
+CT_LEAVES = [
+    b"",
+    b"\x00",
+    b"\x10",
+    b"\x20\x21",
+    b"\x30\x31",
+    b"\x40\x41\x42\x43",
+    bytes(range(0x50, 0x58)),
+    bytes(range(0x60, 0x70)),
+]
+CT_ROOTS = [
+    "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+    "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+    "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
+    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+    "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
+    "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
+    "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
+    "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
+]
+
+
+def load(name: str) -> dict:
+    return json.loads((VECTORS / name).read_text(encoding="utf-8"))
+
+
+def run(*args: str, python: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
+    # From the verifier's folder, so that the package is found installed or not.
+    return subprocess.run(
+        [sys.executable, *python, "-m", "buergervotum_verifier", *args],
+        cwd=VERIFIER,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_the_vectors_are_complete():
+    names = sorted(p.name for p in VECTORS.glob("*.json"))
+    assert names == sorted([*EXPECTED, "valid.json"])
+    valid = load("valid.json")
+    assert len(valid["leaves"]) >= 20
+    assert len({q["method"] for q in valid["consultation"]["questions"]}) >= 8
+    assert any("lot" in q["details"] for q in valid["result"]["questions"])
+
+
+def test_the_valid_bundle_passes_on_the_command_line():
+    done = run(str(VECTORS / "valid.json"))
+    assert done.returncode == 0, done.stderr
+    assert "24 ballots, 24 signed tree heads" in done.stdout
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_mutation_fails_with_its_own_message(name):
+    with pytest.raises(VerificationError) as failed:
+        verify_bundle(load(name))
+    assert EXPECTED[name] in str(failed.value)
+    # No other vector's message fits this failure.
+    assert [n for n, m in EXPECTED.items() if m in str(failed.value)] == [name]
+
+
+def test_a_failure_exits_1_naming_it():
+    done = run(str(VECTORS / "invalid-forged-signature.json"))
+    assert done.returncode == 1
+    assert done.stderr.startswith("FAILED: tree head of size 10")
+
+
+def test_a_wrong_command_line_exits_2():
+    done = run("--no-such-option", str(VECTORS / "valid.json"))
+    assert done.returncode == 2 and "usage: python -m buergervotum_verifier" in done.stderr
+
+
+def test_receipts_and_expected_keys(tmp_path):
+    valid = load("valid.json")
+    first, second = tmp_path / "quittung.json", tmp_path / "zweite.json"
+    first.write_text(json.dumps(valid["tree_heads"][3]))
+    second.write_text(json.dumps(valid["tree_heads"][8]))
+    key_id = valid["keys"][0]["key_id"]
+    bundle = str(VECTORS / "valid.json")
+    # Receipts named after the bundle, before or after the options, or with --receipt.
+    for args in (
+        (bundle, str(first), str(second), "--expect-key", key_id),
+        (bundle, str(first), "--expect-key", key_id, str(second)),
+        (bundle, "--receipt", str(first), str(second), "--expect-key", key_id),
+    ):
+        ok = run(*args)
+        assert ok.returncode == 0 and "2 receipts" in ok.stdout, (args, ok.stderr)
+    other = run(bundle, "--expect-key", "ab" * 32)
+    assert other.returncode == 1 and "expected key" in other.stderr
+    unreadable = run(bundle, str(tmp_path / "missing.json"))
+    assert unreadable.returncode == 1
+    assert "missing.json: cannot be read as JSON" in unreadable.stderr
+    # The holder of the last receipt finds out what the dropped-ballot bundle hides.
+    dropped = load("invalid-dropped-ballot.json")
+    dropped["turnout"]["participation_marks"] = 23
+    with pytest.raises(VerificationError, match="is not in the log"):
+        verify_bundle(dropped, {"last.json": valid["tree_heads"][-1]})
+
+
+def test_the_verifier_loads_nothing_of_the_platform(tmp_path):
+    receipt = tmp_path / "quittung.json"
+    receipt.write_text(json.dumps(load("valid.json")["tree_heads"][0]))
+    done = run(str(VECTORS / "valid.json"), str(receipt), python=("-X", "importtime"))
+    assert done.returncode == 0, done.stderr
+    loaded = {
+        line.rsplit("|", 1)[-1].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:") and not line.endswith("imported package")
+    }
+    bad = sorted(m for m in loaded if m.split(".")[0] in PLATFORM + FRAMEWORKS)
+    assert not bad, bad
+    # The check saw every module of the verifier, so none of them escaped it.
+    ours = {f"buergervotum_verifier.{p.stem}" for p in PACKAGE.glob("*.py")} - {
+        "buergervotum_verifier.__init__",
+        "buergervotum_verifier.__main__",
+    }
+    assert ours <= loaded and "cryptography" in loaded
+
+
+def test_the_verifiers_own_tree_gives_the_certificate_transparency_roots():
+    roots = PrefixRoots()
+    seen = []
+    for data in CT_LEAVES:
+        roots.add(_leaf(data))
+        seen.append(roots.root().hex())
+    assert seen == CT_ROOTS
+
+
+def test_a_tree_head_timed_finer_than_the_hour_is_refused():
+    bundle = load("valid.json")
+    head = {k: v for k, v in bundle["tree_heads"][2].items() if k != "signature"}
+    head["issued_at"] = head["issued_at"].replace(":00:00Z", ":17:00Z")
+    signature = VECTOR_KEY.sign(DOMAIN + canonical(head))
+    head["signature"] = base64.urlsafe_b64encode(signature).rstrip(b"=").decode("ascii")
+    bundle["tree_heads"][2] = head
+    with pytest.raises(VerificationError, match="size 3 states the time .* not a full hour"):
+        verify_bundle(bundle)
