@@ -38,10 +38,11 @@ instance/config.py: | $(VENV)/.installed
 test: lint $(BROWSER) ## lint, then the whole suite (PostgreSQL too where TEST_DATABASE_URL is set)
 	$(BIN)/python -m pytest
 
-lint: install ## ruff, and import-linter's floor plan (docs/architecture.md)
+lint: install ## ruff, import-linter's floor plan (docs/architecture.md) and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, insert, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ballots.canonical import canonical_json
 from ballots.content import BallotError, build_content
@@ -34,7 +34,7 @@ from ballots.models import Ballot, Participation, TurnoutCounter
 from ballots.receipts import Signer, issued_hour, sign_receipt
 from ballots.refusals import CastRefused, Refusal
 from voting.core.codes import ALPHABET, CodeFormatError, CodeTypoError, format_code, normalise_code
-from voting.core.db import conflict_insert
+from voting.core.db import conflict_insert, table_of
 from voting.core.models import Voter
 from voting.core.pseudonyms import code_hash as keyed_code_hash
 
@@ -117,7 +117,7 @@ def mark_voter(*, session: Session, consultation_id: int, voter: ElectorateVoter
     """
     # RETURNING tells whether the mark went in; a mark already there means "already voted".
     marked = session.execute(
-        conflict_insert(session, Participation.__table__)
+        conflict_insert(session, table_of(Participation))
         .values(consultation_id=consultation_id, voter_id=voter.id)
         .on_conflict_do_nothing()
         .returning(Participation.voter_id)
@@ -137,14 +137,14 @@ class _VoterNamed:
 def _voter_named(credential: Credential, pseudonym_key: str) -> _VoterNamed:
     if isinstance(credential, PollingCode):
         code_hash = hash_code(credential.code, pseudonym_key)
-        return _VoterNamed(Voter.code_hash == code_hash, Refusal.UNKNOWN_CODE)
-    return _VoterNamed(Voter.ref == credential.ref, Refusal.NOT_IN_ELECTORATE)
+        return _VoterNamed(col(Voter.code_hash) == code_hash, Refusal.UNKNOWN_CODE)
+    return _VoterNamed(col(Voter.ref) == credential.ref, Refusal.NOT_IN_ELECTORATE)
 
 
 def _find(session: Session, consultation_id: int, named: _VoterNamed) -> ElectorateVoter:
     voter = session.execute(
-        select(Voter.id, Voter.district).where(
-            Voter.consultation_id == consultation_id, named.condition
+        select(col(Voter.id), col(Voter.district)).where(
+            col(Voter.consultation_id) == consultation_id, named.condition
         )
     ).first()
     if voter is None:
@@ -217,7 +217,7 @@ def cast_ballot(
 
 def _count_turnout(session: Session, consultation_id: int, now: datetime) -> None:
     """Add one to this hour's turnout counter, creating it if needed."""
-    counters = TurnoutCounter.__table__
+    counters = table_of(TurnoutCounter)
     hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     session.execute(
         conflict_insert(session, counters)

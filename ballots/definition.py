@@ -15,7 +15,7 @@ from typing import Any
 
 from cachetools import LRUCache
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ballots.content import BallotQuestion
 from voting.core.models import Consultation, Status, utcnow
@@ -117,13 +117,19 @@ def find_definition(
     One small query for the status per call; the rest comes from memory once the
     consultation is announced.
     """
-    named = Consultation.slug == slug if slug is not None else Consultation.id == consultation_id
+    named = (
+        col(Consultation.slug) == slug
+        if slug is not None
+        else col(Consultation.id) == consultation_id
+    )
     row = session.execute(
-        select(Consultation.id, Consultation.created_at, Consultation.status).where(named)
+        select(col(Consultation.id), col(Consultation.created_at), col(Consultation.status)).where(
+            named
+        )
     ).first()
     if row is None:
         return None
-    key = (str(session.get_bind().url), row.id, row.created_at)
+    key = (str(session.get_bind().engine.url), row.id, row.created_at)
     with _kept_lock:
         kept = _kept.get(key)
     if kept is None:

@@ -10,14 +10,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import insert, select, update
-from sqlmodel import Session
+from sqlalchemy.orm import Mapped
+from sqlmodel import Session, col
 
 from ballots import merkle
 from ballots.canonical import canonical_json
 from ballots.kept_log import kept_levels
 from ballots.merkle_levels import MerkleLevels
 from ballots.models import Ballot, LogState, TreeHead
-from voting.core.db import conflict_insert
+from voting.core.db import conflict_insert, table_of
 from voting.core.models import Consultation
 
 
@@ -49,9 +50,9 @@ class _Head:
 def _lock_head(session: Session, consultation_id: int) -> Any:
     """Lock the log's head row (and read the consultation's status); None if there is none."""
     return session.execute(
-        select(LogState.tree_size, LogState.frontier, Consultation.status)
-        .join(Consultation, Consultation.id == LogState.consultation_id)
-        .where(LogState.consultation_id == consultation_id)
+        select(col(LogState.tree_size), col(LogState.frontier), col(Consultation.status))
+        .join(Consultation, col(Consultation.id) == col(LogState.consultation_id))
+        .where(col(LogState.consultation_id) == consultation_id)
         .with_for_update(of=LogState)
     ).first()
 
@@ -60,12 +61,13 @@ def _locked_head(session: Session, consultation_id: int) -> _Head:
     """Return the log's head, locked for this transaction; create it on the first append."""
     held = session.info.get(LOCK_KEY)
     if held and held[0] is session.get_transaction() and held[1] == consultation_id:
-        return held[2]
+        kept: _Head = held[2]
+        return kept
     row = _lock_head(session, consultation_id)
     if row is None:
         # Two first voters may race to create the head: one insert wins, both then lock it.
         session.execute(
-            conflict_insert(session, LogState.__table__)
+            conflict_insert(session, table_of(LogState))
             .values(
                 consultation_id=consultation_id,
                 tree_size=0,
@@ -99,7 +101,7 @@ def append_leaf(*, session: Session, consultation_id: int, leaf_hash: bytes) -> 
     appended = Appended(head.tree_size, head.tree_size + 1, root_hash)
     session.execute(
         update(LogState)
-        .where(LogState.consultation_id == consultation_id)
+        .where(col(LogState.consultation_id) == consultation_id)
         .values(
             tree_size=appended.tree_size,
             frontier=",".join(h.hex() for h in frontier),
@@ -136,9 +138,9 @@ def log_root(*, session: Session, consultation_id: int) -> bytes:
 def leaf_hashes(*, session: Session, consultation_id: int, tree_size: int) -> list[bytes]:
     """Return the first ``tree_size`` leaf hashes in log order."""
     rows = session.execute(
-        select(Ballot.leaf_hash)
-        .where(Ballot.consultation_id == consultation_id, Ballot.leaf_index < tree_size)
-        .order_by(Ballot.leaf_index)
+        select(col(Ballot.leaf_hash))
+        .where(col(Ballot.consultation_id) == consultation_id, col(Ballot.leaf_index) < tree_size)
+        .order_by(col(Ballot.leaf_index))
     ).scalars()
     return [bytes.fromhex(h) for h in rows]
 
@@ -186,12 +188,12 @@ def tree_heads(
 ) -> list[dict[str, Any]]:
     """Return the signed tree heads by tree size: those of leaves ``start`` to ``start+limit``."""
     query = (
-        select(TreeHead.body)
-        .where(TreeHead.consultation_id == consultation_id, TreeHead.tree_size > start)
-        .order_by(TreeHead.tree_size)
+        select(col(TreeHead.body))
+        .where(col(TreeHead.consultation_id) == consultation_id, col(TreeHead.tree_size) > start)
+        .order_by(col(TreeHead.tree_size))
     )
     if limit is not None:
-        query = query.where(TreeHead.tree_size <= start + limit)
+        query = query.where(col(TreeHead.tree_size) <= start + limit)
     return [json.loads(body) for body in session.execute(query).scalars()]
 
 
@@ -204,9 +206,9 @@ def tree_head(*, session: Session, consultation_id: int, tree_size: int) -> dict
 def latest_tree_head(*, session: Session, consultation_id: int) -> dict[str, Any] | None:
     """Return the signed tree head of the largest size the server issued, if any."""
     body = session.execute(
-        select(TreeHead.body)
-        .where(TreeHead.consultation_id == consultation_id)
-        .order_by(TreeHead.tree_size.desc())
+        select(col(TreeHead.body))
+        .where(col(TreeHead.consultation_id) == consultation_id)
+        .order_by(col(TreeHead.tree_size).desc())
         .limit(1)
     ).scalar_one_or_none()
     return json.loads(body) if body is not None else None
@@ -221,16 +223,20 @@ def leaves(
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
     """Return leaves ``start`` to ``start+limit`` in order; contents only when asked for."""
-    columns = [Ballot.leaf_index, Ballot.tracking_code, Ballot.leaf_hash]
+    columns: list[Mapped[Any]] = [
+        col(Ballot.leaf_index),
+        col(Ballot.tracking_code),
+        col(Ballot.leaf_hash),
+    ]
     if with_content:
-        columns.append(Ballot.content)
+        columns.append(col(Ballot.content))
     query = (
         select(*columns)
-        .where(Ballot.consultation_id == consultation_id, Ballot.leaf_index >= start)
-        .order_by(Ballot.leaf_index)
+        .where(col(Ballot.consultation_id) == consultation_id, col(Ballot.leaf_index) >= start)
+        .order_by(col(Ballot.leaf_index))
     )
     if limit is not None:
-        query = query.where(Ballot.leaf_index < start + limit)
+        query = query.where(col(Ballot.leaf_index) < start + limit)
     rows = session.execute(query)
     result = []
     for row in rows:

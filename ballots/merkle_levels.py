@@ -44,7 +44,8 @@ class MerkleLevels:
             for pair in range(len(above) // HASH, len(below) // (2 * HASH)):
                 start = 2 * pair * HASH
                 above += node_hash(
-                    below[start : start + HASH], below[start + HASH : start + 2 * HASH]
+                    bytes(below[start : start + HASH]),
+                    bytes(below[start + HASH : start + 2 * HASH]),
                 )
             height += 1
 

@@ -57,23 +57,27 @@ def refusal_message(refused: CastRefused, *, by_account: bool = False) -> str:
     reason = refused.reason
     if reason == Refusal.ALREADY_VOTED:
         if by_account:
-            return _("You have already voted in this consultation, online or on paper.")
-        return _("This code has already been used to vote.")
+            return str(_("You have already voted in this consultation, online or on paper."))
+        return str(_("This code has already been used to vote."))
     if reason == Refusal.NOT_OPEN:
-        return _("This consultation is not open for voting.")
+        return str(_("This consultation is not open for voting."))
     if reason == Refusal.CODE_TYPO:
-        return _("The code contains a typing error. Please compare it with your letter.")
+        return str(_("The code contains a typing error. Please compare it with your letter."))
     if reason == Refusal.CODE_FORMAT:
-        return _(
-            "This is not a polling code. A code has 20 letters and digits in groups of four, "
-            "for example K7QM-9XDR-2TAW-P4NB-5HCE."
+        return str(
+            _(
+                "This is not a polling code. A code has 20 letters and digits in groups of four, "
+                "for example K7QM-9XDR-2TAW-P4NB-5HCE."
+            )
         )
     if reason == Refusal.UNKNOWN_CODE:
-        return _("This code is not valid for this consultation.")
+        return str(_("This code is not valid for this consultation."))
     if reason == Refusal.NOT_IN_ELECTORATE:
-        return _(
-            "You are not in the electorate of this consultation (for example because of age "
-            "or district). If you think this is wrong, please contact the city."
+        return str(
+            _(
+                "You are not in the electorate of this consultation (for example because of age "
+                "or district). If you think this is wrong, please contact the city."
+            )
         )
     return _ballot_message(refused.error)
 
@@ -81,13 +85,19 @@ def refusal_message(refused: CastRefused, *, by_account: bool = False) -> str:
 def _ballot_message(error: BallotError | None) -> str:
     limit = (error.limit if error else None) or 0
     if error is not None and error.problem == "too_many":
-        return ngettext(
-            "Please choose at most %(num)d option.", "Please choose at most %(num)d options.", limit
+        return str(
+            ngettext(
+                "Please choose at most %(num)d option.",
+                "Please choose at most %(num)d options.",
+                limit,
+            )
         )
     if error is not None and error.problem == "too_few":
-        return ngettext(
-            "Please choose at least %(num)d option.",
-            "Please choose at least %(num)d options.",
-            limit,
+        return str(
+            ngettext(
+                "Please choose at least %(num)d option.",
+                "Please choose at least %(num)d options.",
+                limit,
+            )
         )
-    return _("Please choose only among the options shown.")
+    return str(_("Please choose only among the options shown."))

@@ -3,12 +3,16 @@
 import textwrap
 from collections.abc import Sequence
 from io import BytesIO
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from results.numbers import format_int, format_percent
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 COLOUR = "#0072B2"  # Okabe–Ito blue; one colour for all bars, so colour carries no meaning
 # Okabe–Ito orange and sky blue: told apart by people with any common colour-vision deficiency;
@@ -18,7 +22,7 @@ LINE = "#000000"
 LABEL_CHARS = 28  # option labels wrap at this width to leave the bars most of the figure
 WIDTH_IN = 8
 
-_STYLE = {
+_STYLE: "dict[RcKeyType, Any]" = {
     # Shipped with matplotlib, so the chart looks the same on every machine.
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans"],
@@ -102,7 +106,7 @@ def bar_chart(
     return fig
 
 
-def _render(fig: Figure, **savefig: object) -> bytes:
+def _render(fig: Figure, **savefig: Any) -> bytes:
     buffer = BytesIO()
     with matplotlib.rc_context(_STYLE):
         fig.savefig(buffer, **savefig)

@@ -146,7 +146,7 @@ def approval_instance(
 ) -> PabulibInstance:
     """Return an approval instance: projects as (id, name, cost), blank ballots left out."""
     votes = dict.fromkeys((pid for pid, _name, _cost in projects), 0)
-    records = []
+    records: list[dict[str, str]] = []
     for ballot in ballots:
         if not ballot:
             continue

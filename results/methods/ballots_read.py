@@ -10,7 +10,9 @@ from results.methods import InvalidBallot
 CACHE_SIZE = 50_000  # distinct answers remembered; bounds the memory of a count
 
 
-def checker(method: str, options: Sequence[str], params: Mapping[str, Any] | None = None):
+def checker(
+    method: str, options: Sequence[str], params: Mapping[str, Any] | None = None
+) -> Callable[[Any], Any]:
     """Return a function that checks one answer as casting does and returns its canonical form."""
     question = BallotQuestion("", method, tuple(options), dict(params or {}))
     # Real ballots repeat: an answer checked once need not be checked again.

@@ -112,7 +112,7 @@ def count_irv(
     details["rounds"] = rounds
     last = rounds[-1]["votes"] if rounds else {}
     elected = winners if len(winners) == 1 else []
-    ranking = [elected] if elected else []
-    ranking += tiers([o for o in options if o in last and o not in elected], last)
-    ranking += [[option] for option in reversed(eliminated)]
-    return Outcome(winners=winners, ranking=ranking, details=details)
+    ranked = [elected] if elected else []
+    ranked += tiers([o for o in options if o in last and o not in elected], last)
+    ranked += [[option] for option in reversed(eliminated)]
+    return Outcome(winners=winners, ranking=ranked, details=details)

@@ -38,7 +38,9 @@ class _Unresolved(Exception):
 TOLERANCE = 1e-9
 
 
-def _rough_cap(cost: float, groups: list[int], money: Sequence[float], sizes: Sequence[int]):
+def _rough_cap(
+    cost: float, groups: list[int], money: Sequence[float], sizes: Sequence[int]
+) -> float | None:
     """Estimate the payment cap per supporter (rho x cost) in floats; None if unaffordable.
 
     Supporters with less money than the cap pay all they have; the rest pay the cap.

@@ -1,10 +1,10 @@
 """Database engines and write transactions; the per-request session is voting.web.db's."""
 
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 # The INSERT constructs that know ON CONFLICT, by database.
 _CONFLICT_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -49,6 +49,13 @@ def begin_write(session: Session) -> None:
     """
     if not session.in_transaction():
         session.connection(execution_options={"sqlite_immediate": True})
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """Return the Core table of a SQLModel table class."""
+    # SQLAlchemy sets __table__ on each table class when it is created; SQLModel declares it
+    # nowhere, so mypy cannot see it.
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]
 
 
 def conflict_insert(session: Session, table: Table) -> Any:
