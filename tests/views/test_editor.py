@@ -1,5 +1,6 @@
 """The consultation editor: drafts from the browser, validated by the one definition check."""
 
+import pytest
 from sqlmodel import select
 
 from tests.conftest import csrf_token
@@ -127,3 +128,27 @@ def test_announced_consultations_show_locked_fields_and_refuse_changes(
     page = client.get("/staff/consultations/neue-radwege/edit").get_data(as_text=True)
     assert "Nur lesen" in page and "Neue Radwege" in page and "Entwurf speichern" not in page
     assert stored(session, open_consultation.slug).title == "Zukunft des Stadtparks"
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"questions-0-params": "grades = " + "[" * 990 + "]" * 990},
+        {"questions-0-options": "a | A | " + "[" * 5000 + "\nb | B | 1"},
+        {"questions-0-params": "budget = 1e999\nmax_choices = NaN"},
+        {"questions-0-params": "budget = 1\ncosts = [1, 2]", "questions-0-options": "A\nB"},
+        {"questions-0-params": "quorum = {}\nbudget = 5"},
+        {"questions-0-method": "yes_no", "questions-0-params": "quorum = [1]"},
+        {"questions-0-method": "yes_no", "questions-0-options": "x | X"},
+        {"questions-0-text": " ", "questions-0-key": "", "title": "§§§"},
+    ],
+)
+def test_odd_entries_are_refused_with_a_message_never_an_error_page(
+    client, session, auth, overrides
+):
+    auth.login()
+    url = "/staff/consultations/new"
+    response = client.post(url, data=editor_data(client, url, **overrides))
+    assert response.status_code == 400
+    assert '<ul class="errors"' in response.get_data(as_text=True)
+    assert stored(session) is None

@@ -140,8 +140,16 @@ def slugify(label: str) -> str:
     return key or "option"
 
 
+def _json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except RecursionError:
+        # Brackets nested deeper than the parser goes are no value either.
+        raise ValueError(text) from None
+
+
 def _number(text: str) -> int | float:
-    value = json.loads(text)
+    value = _json(text)
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(text)
     return value
@@ -199,7 +207,7 @@ def parse_params(text: str) -> tuple[dict[str, Any], list[str]]:
             )
             continue
         try:
-            params[name] = json.loads(value)
+            params[name] = _json(value)
         except ValueError:
             params[name] = value
     return params, errors
