@@ -161,28 +161,54 @@ def _leaves(value):
 
 
 @pytest.mark.parametrize(
-    ("method", "params", "field"),
+    ("method", "params", "location", "code"),
     [
-        ("stv", {}, "params.seats"),
-        ("stv", {"seats": 3}, "params.seats"),
-        ("score", {"grades": ["only"]}, "params.grades"),
-        ("pb_greedy", {"budget": 100}, "params.costs"),
-        ("pb_greedy", {"budget": 0, "costs": {"a": 1, "b": 1, "c": 1}}, "params.budget"),
-        ("pb_greedy", {"budget": 9, "costs": {"a": 1, "b": 1}}, "params.costs.c"),
-        ("pb_greedy", {"budget": 9, "costs": {"a": 1, "b": 1, "c": -4}}, "params.costs.c"),
+        ("stv", {}, ("params", "seats"), "missing_param"),
+        ("stv", {"seats": 3}, ("params", "seats"), "whole_number_range"),
+        ("score", {"grades": ["only"]}, ("params", "grades"), "grade_names"),
+        ("pb_greedy", {"budget": 100}, ("params", "costs"), "missing_param"),
+        (
+            "pb_greedy",
+            {"budget": 0, "costs": {"a": 1, "b": 1, "c": 1}},
+            ("params", "budget"),
+            "positive_amount",
+        ),
+        (
+            "pb_greedy",
+            {"budget": 9, "costs": {"a": 1, "b": 1}},
+            ("params", "costs", "c"),
+            "option_cost_missing",
+        ),
+        (
+            "pb_greedy",
+            {"budget": 9, "costs": {"a": 1, "b": 1, "c": -4}},
+            ("params", "costs", "c"),
+            "option_cost_invalid",
+        ),
+        (
+            "pb_greedy",
+            {"budget": 9, "costs": {"a": 1, "b": 1, "c": 1, "d": 1}},
+            ("params", "costs", "d"),
+            "cost_without_option",
+        ),
+        ("pb_greedy", {"budget": 9, "costs": [1, 2, 3]}, ("params", "costs"), "costs_not_mapping"),
         (
             "pb_equal_shares",
             {"budget": 9, "costs": {"a": 1, "b": 1, "c": 1}, "completion": "add2"},
-            "params.completion",
+            ("params", "completion"),
+            "not_one_of",
         ),
-        ("irv", {"seats": 2}, "params.seats"),
-        ("yes_no", {"quorum": "bayern"}, "params.quorum"),
+        ("irv", {"seats": 2}, ("params", "seats"), "no_params"),
+        ("approval", {"seats": 2}, ("params", "seats"), "unknown_param"),
+        ("approval", {"max_choices": 4}, ("params", "max_choices"), "whole_number_range"),
+        ("yes_no", {"quorum": "bayern"}, ("params", "quorum"), "not_one_of"),
     ],
 )
-def test_parameters_that_do_not_fit_are_named(method, params, field):
+def test_parameters_that_do_not_fit_are_named(method, params, location, code):
     with pytest.raises(ParamError) as error:
         check_params(method, ["a", "b", "c"], params)
-    assert error.value.field == field
+    assert (error.value.location, error.value.code) == (location, code)
+    assert str(error.value).startswith(".".join(location) + ": ")
 
 
 def test_greedy_reports_a_tie_that_decides_what_is_funded_and_draws_it_with_a_seed():

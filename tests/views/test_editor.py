@@ -1,8 +1,14 @@
 """The consultation editor: drafts from the browser, validated by the one definition check."""
 
+import re
+from html import unescape
+
+import pytest
 from sqlmodel import select
+from wtforms import SelectChoice
 
 from tests.conftest import csrf_token
+from voting.consultations import editor_views
 from voting.core.models import AuditEvent, Consultation, Role
 
 
@@ -127,3 +133,154 @@ def test_announced_consultations_show_locked_fields_and_refuse_changes(
     page = client.get("/staff/consultations/neue-radwege/edit").get_data(as_text=True)
     assert "Nur lesen" in page and "Neue Radwege" in page and "Entwurf speichern" not in page
     assert stored(session, open_consultation.slug).title == "Zukunft des Stadtparks"
+
+
+def errors_beside(html: str, field_id: str) -> list[str]:
+    """Return the messages shown beside the field ``field_id``."""
+    found = re.search(rf'<ul class="errors" id="{field_id}-errors">(.*?)</ul>', html, re.DOTALL)
+    return [unescape(m) for m in re.findall(r"<li>(.*?)</li>", found.group(1))] if found else []
+
+
+QUESTION = {"questions-0-params": "", "questions-0-options": "ja | Ja\nnein | Nein"}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field_id", "german", "english"),
+    [
+        (
+            {"questions-0-method": "pb_greedy", "questions-0-params": "max_choices = 2"},
+            "questions-0-params",
+            "Dieses Zählverfahren braucht den Parameter budget.",
+            "This counting method needs the parameter budget.",
+        ),
+        (
+            {"closes_at": "2030-02-01T08:00"},
+            "closes_at",
+            "Das Ende muss nach dem Beginn der Abstimmung liegen.",
+            "Voting must close after it opens.",
+        ),
+        (
+            {
+                **QUESTION,
+                "questions-0-method": "single",
+                "questions-0-key": "weg",
+                "questions-1-text": "Und noch?",
+                "questions-1-key": "weg",
+                "questions-1-method": "yes_no",
+            },
+            "questions-1-key",
+            "Das Kürzel weg hat schon eine andere Frage.",
+            "Another question has the short name weg already.",
+        ),
+        (
+            {"questions-0-method": "single", "questions-0-params": "", "questions-0-options": ""},
+            "questions-0-options",
+            "Eine Frage braucht mindestens zwei Antwortmöglichkeiten.",
+            "A question needs at least two options.",
+        ),
+        (
+            {**QUESTION, "questions-0-method": "single", "questions-0-options": "a | A\na | B"},
+            "questions-0-options",
+            "Das Kürzel a steht bei mehr als einer Antwortmöglichkeit dieser Frage.",
+            "The key a is used for more than one option of this question.",
+        ),
+        (
+            {**QUESTION, "questions-0-method": "approval", "questions-0-params": "max_choices = 5"},
+            "questions-0-params",
+            "max_choices muss eine ganze Zahl von 1 bis 2 sein.",
+            "max_choices must be a whole number from 1 to 2.",
+        ),
+        (
+            {**QUESTION, "questions-0-method": "single", "questions-0-key": "Großes-K"},
+            "questions-0-key",
+            "Nur Kleinbuchstaben a–z, Ziffern, - und _ "
+            "(höchstens 40 Zeichen, am Anfang ein Buchstabe oder eine Ziffer).",
+            "Only lower-case letters a–z, digits, - and _ "
+            "(at most 40 characters, starting with a letter or digit).",
+        ),
+    ],
+)
+def test_each_problem_is_shown_in_the_visitors_language_beside_its_field(
+    client, session, auth, overrides, field_id, german, english
+):
+    auth.login()
+    url = "/staff/consultations/new"
+    for lang, message in (("de", german), ("en", english)):
+        client.get(f"/language/{lang}")
+        response = client.post(url, data=editor_data(client, url, **overrides))
+        assert response.status_code == 400
+        html = response.get_data(as_text=True)
+        assert errors_beside(html, field_id) == [message]
+    assert stored(session) is None
+
+
+def test_a_method_offered_but_not_countable_is_named_beside_the_method(
+    client, session, auth, monkeypatch
+):
+    # The form offers only countable methods; a method it offers but the count lacks
+    # is refused by the definition check and shown where it was chosen.
+    offered = [SelectChoice("lottery", "Los"), *editor_views._method_choices()]
+    monkeypatch.setattr(editor_views, "_method_choices", lambda: offered)
+    auth.login()
+    url = "/staff/consultations/new"
+    data = editor_data(client, url, **QUESTION, **{"questions-0-method": "lottery"})
+    response = client.post(url, data=data)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert errors_beside(html, "questions-0-method") == [
+        "Das Zählverfahren lottery kann nicht verwendet werden."
+    ]
+    assert stored(session) is None
+
+
+def test_a_removed_question_does_not_move_the_messages_of_the_next(client, session, auth):
+    auth.login()
+    url = "/staff/consultations/new"
+    data = editor_data(client, url, **{"questions-0-remove": "y"})
+    data.update(
+        {
+            "questions-1-text": "Und danach?",
+            "questions-1-method": "single",
+            "questions-1-options": "Nur eine",
+        }
+    )
+    html = client.post(url, data=data).get_data(as_text=True)
+    assert errors_beside(html, "questions-1-options") == [
+        "Eine Frage braucht mindestens zwei Antwortmöglichkeiten."
+    ]
+    assert errors_beside(html, "questions-0-options") == []
+
+
+def test_a_taken_address_is_named_beside_the_address(client, session, auth, open_consultation):
+    auth.login()
+    url = "/staff/consultations/new"
+    data = editor_data(client, url, slug=open_consultation.slug)
+    html = client.post(url, data=data).get_data(as_text=True)
+    assert errors_beside(html, "slug") == ["Diese Adresse ist schon vergeben."]
+    # "new" is the editor's own address.
+    html = client.post(url, data=editor_data(client, url, slug="new")).get_data(as_text=True)
+    assert errors_beside(html, "slug") == ["Diese Adresse ist schon vergeben."]
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"questions-0-params": "grades = " + "[" * 990 + "]" * 990},
+        {"questions-0-options": "a | A | " + "[" * 5000 + "\nb | B | 1"},
+        {"questions-0-params": "budget = 1e999\nmax_choices = NaN"},
+        {"questions-0-params": "budget = 1\ncosts = [1, 2]", "questions-0-options": "A\nB"},
+        {"questions-0-params": "quorum = {}\nbudget = 5"},
+        {"questions-0-method": "yes_no", "questions-0-params": "quorum = [1]"},
+        {"questions-0-method": "yes_no", "questions-0-options": "x | X"},
+        {"questions-0-text": " ", "questions-0-key": "", "title": "§§§"},
+    ],
+)
+def test_odd_entries_are_refused_with_a_message_never_an_error_page(
+    client, session, auth, overrides
+):
+    auth.login()
+    url = "/staff/consultations/new"
+    response = client.post(url, data=editor_data(client, url, **overrides))
+    assert response.status_code == 400
+    assert '<ul class="errors"' in response.get_data(as_text=True)
+    assert stored(session) is None

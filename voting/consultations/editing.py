@@ -4,8 +4,9 @@ from typing import Any
 
 from sqlmodel import Session
 
+from voting.consultations.problems import SpecError
 from voting.consultations.services import ConsultationSpec, load_consultation
-from voting.core.lifecycle import ConsultationError, electorate_size, find_consultation
+from voting.core.lifecycle import electorate_size, find_consultation
 from voting.core.models import Consultation, Status
 
 # Lock reasons, as codes the editor turns into words.
@@ -57,26 +58,31 @@ def save_draft(
 ) -> tuple[Consultation, str]:
     """Create a consultation (``slug`` None) or update draft ``slug``; say what happened.
 
-    Refuses a new address that is taken, any change once announced, and a change of
-    eligibility or closing day once the electorate is imported.
+    Refuses (SpecError) a new address that is taken, any change once announced, and a
+    change of eligibility or closing day once the electorate is imported.
     """
     existing = find_consultation(session=session, slug=spec.slug)
     # "new" is the editor's own address under /staff/consultations/.
     if slug is None and (existing is not None or spec.slug == "new"):
-        raise ConsultationError("slug: this address is taken already")
+        raise SpecError.of(("slug",), "address_taken", "this address is taken already")
     if slug is not None:
         if existing is None or spec.slug != slug:
-            raise ConsultationError("slug: the address of a consultation never changes")
+            raise SpecError.of(
+                ("slug",), "address_fixed", "the address of a consultation never changes"
+            )
         if existing.status != Status.DRAFT:
-            raise ConsultationError("questions: the definition froze when it was announced")
+            raise SpecError.of(
+                (), "definition_frozen", "the definition froze when it was announced"
+            )
         locks = locked_fields(session=session, consultation=existing)
         if ELECTORATE in locks.values() and (
             spec.period.closes_at != existing.closes_at
             or spec.eligibility.min_age != existing.min_age
             or spec.eligibility.districts != existing.districts
         ):
-            raise ConsultationError(
-                "eligibility: the electorate was imported with these rules; "
-                "delete it to change them"
+            raise SpecError.of(
+                ("eligibility",),
+                "electorate_rules",
+                "the electorate was imported with these rules; delete it to change them",
             )
     return load_consultation(session=session, spec=spec, actor=actor)

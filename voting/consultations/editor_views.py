@@ -14,15 +14,10 @@ from voting.consultations.editing import (
     locked_fields,
     save_draft,
 )
-from voting.consultations.forms import (
-    ConsultationForm,
-    flat_errors,
-    form_data,
-    form_to_spec,
-    show_spec_errors,
-)
+from voting.consultations.forms import ConsultationForm, flat_errors, form_data, form_to_spec
+from voting.consultations.problems import SpecError
 from voting.consultations.services import KNOWN_METHODS, parse_spec, spec_of
-from voting.core.lifecycle import ConsultationError
+from voting.consultations.spec_errors import show_spec_errors
 from voting.core.models import Consultation
 from voting.web.auth import EDITORS, STAFF, role_required
 from voting.web.db import get_session
@@ -112,9 +107,9 @@ def _edit(consultation: Consultation | None) -> Response | str | tuple[str, int]
             slug=consultation.slug if consultation else None,
         )
         session.commit()
-    except ConsultationError as exc:
+    except SpecError as exc:
         session.rollback()
-        show_spec_errors(form, str(exc), kept)
+        show_spec_errors(form, exc.problems, kept)
         return page(400)
     messages = {
         "created": _("The draft was created."),

@@ -2,8 +2,8 @@
 
 The form only parses what staff typed (dates, numbers, option and parameter lines);
 whether the result is a valid consultation is decided by
-``voting.consultations.services.parse_spec``, whose errors are shown at the field
-they name.
+``voting.consultations.services.parse_spec``, whose problems
+``voting.consultations.spec_errors`` shows at the fields they name.
 """
 
 import json
@@ -37,23 +37,6 @@ from voting.web.form_checks import WholeNumberRange
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 _TRANSLITERATE = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-
-# parse_spec's messages, listed so the catalogue carries their German wording.
-SPEC_MESSAGES = (
-    _l("String should have at least 1 character"),
-    _l("Value error, a question needs at least two options"),
-    _l("Value error, option keys must be unique within a question"),
-    _l("Value error, question keys must be unique"),
-    _l("Value error, closes_at must be after opens_at"),
-    _l("Value error, yes_no questions have the fixed options yes, no, abstain"),
-    _l("Value error, max_choices must be a whole number from 1 to the number of options"),
-    _l("List should have at least 1 item after validation, not 0"),
-    _l("String should match pattern '^[a-z0-9][a-z0-9_-]{0,39}$'"),
-    _l("this address is taken already"),
-    _l("the address of a consultation never changes"),
-    _l("the definition froze when it was announced"),
-    _l("the electorate was imported with these rules; delete it to change them"),
-)
 
 
 class QuestionForm(Form):
@@ -140,8 +123,16 @@ def slugify(label: str) -> str:
     return key or "option"
 
 
+def _json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except RecursionError:
+        # Brackets nested deeper than the parser goes are no value either.
+        raise ValueError(text) from None
+
+
 def _number(text: str) -> int | float:
-    value = json.loads(text)
+    value = _json(text)
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(text)
     return value
@@ -199,7 +190,7 @@ def parse_params(text: str) -> tuple[dict[str, Any], list[str]]:
             )
             continue
         try:
-            params[name] = json.loads(value)
+            params[name] = _json(value)
         except ValueError:
             params[name] = value
     return params, errors
@@ -288,50 +279,6 @@ def form_data(consultation: Consultation) -> dict[str, Any]:
         "districts": "\n".join(consultation.districts),
         "questions": questions,
     }
-
-
-# Where each part of the definition is entered in the form.
-_TOP_FIELDS = {
-    "slug": "slug",
-    "title": "title",
-    "description": "description",
-    "summary_easy": "summary_easy",
-    "kind": "kind",
-    "period": "closes_at",
-    "period.opens_at": "opens_at",
-    "period.closes_at": "closes_at",
-    "eligibility.min_age": "min_age",
-    "eligibility.districts": "districts",
-    "eligibility": "min_age",
-}
-
-
-def show_spec_errors(form: ConsultationForm, message: str, kept: list[int]) -> None:
-    """Attach parse_spec's "field: problem; …" message to the fields it names.
-
-    ``kept`` maps a question's index in the definition to its entry in the form
-    (removed questions are not in the definition).
-    """
-    for part in message.split("; "):
-        location, sep, problem = part.partition(": ")
-        if not sep:
-            location, problem = "", part
-        about_options = "option" in problem
-        problem = _(problem)  # parse_spec's wording, in German where the catalogue has it
-        match = re.match(r"questions\.(\d+)(?:\.(\w+))?", location)
-        if match and int(match.group(1)) < len(kept):
-            entry = form.questions[kept[int(match.group(1))]].form
-            name = match.group(2) or ("options" if about_options else "text")
-            field = getattr(entry, name, None)
-            target = field if field is not None and hasattr(field, "errors") else entry.text
-            target.errors = [*target.errors, problem]
-            continue
-        name = _TOP_FIELDS.get(location) or _TOP_FIELDS.get(location.split(".")[0])
-        if name:
-            field = form[name]
-            field.errors = [*field.errors, problem]
-        else:
-            form.form_errors.append(f"{location}: {problem}" if location else problem)
 
 
 def flat_errors(form: ConsultationForm) -> list[tuple[str, str, str]]:

@@ -12,13 +12,15 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
+from pydantic_core import ErrorDetails, PydanticCustomError
 from sqlmodel import Session
 
 from ballots.content import METHOD_SHAPES
 from results.methods import METHODS
 from results.methods.params import ParamError, check_params
+from voting.consultations.problems import Location, SpecError, SpecProblem
 from voting.core.audit import record_event
-from voting.core.lifecycle import BERLIN, ConsultationError, find_consultation
+from voting.core.lifecycle import BERLIN, find_consultation
 from voting.core.models import Consultation, Kind, Option, Question, Status
 
 YES_NO_OPTIONS = (("yes", "Ja"), ("no", "Nein"), ("abstain", "Enthaltung"))
@@ -27,6 +29,13 @@ KNOWN_METHODS = frozenset(METHOD_SHAPES) & frozenset(METHODS)
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# Where below the model that checks it a rule's problem lies, kept in the error's context.
+_BELOW = "below"
+
+
+def _broken(code: str, message: str, *, below: Location, **params: Any) -> PydanticCustomError:
+    """Return the error for one of our rules: its code, English wording, place and details."""
+    return PydanticCustomError(code, message, {**params, _BELOW: below})
 
 
 class _Spec(BaseModel):
@@ -49,13 +58,26 @@ class QuestionSpec(_Spec):
     def _check_options(self) -> "QuestionSpec":
         if self.method == "yes_no":
             if self.options:
-                raise ValueError("yes_no questions have the fixed options yes, no, abstain")
+                raise _broken(
+                    "fixed_options",
+                    "yes_no questions have the fixed options yes, no, abstain",
+                    below=("options",),
+                )
             return self
         if len(self.options) < 2:
-            raise ValueError("a question needs at least two options")
-        keys = [option.key for option in self.options]
-        if len(set(keys)) != len(keys):
-            raise ValueError("option keys must be unique within a question")
+            raise _broken(
+                "too_few_options", "a question needs at least two options", below=("options",)
+            )
+        seen: set[str] = set()
+        for position, option in enumerate(self.options):
+            if option.key in seen:
+                raise _broken(
+                    "duplicate_option_key",
+                    "option keys must be unique within a question",
+                    below=("options", position, "key"),
+                    key=option.key,
+                )
+            seen.add(option.key)
         # Method parameters are checked in parse_spec, by the counting methods' own rules.
         return self
 
@@ -70,7 +92,9 @@ class PeriodSpec(_Spec):
         self.opens_at = _aware(self.opens_at)
         self.closes_at = _aware(self.closes_at)
         if self.closes_at <= self.opens_at:
-            raise ValueError("closes_at must be after opens_at")
+            raise _broken(
+                "closes_before_opens", "closes_at must be after opens_at", below=("closes_at",)
+            )
         return self
 
 
@@ -93,9 +117,16 @@ class ConsultationSpec(_Spec):
 
     @model_validator(mode="after")
     def _check_questions(self) -> "ConsultationSpec":
-        keys = [question.key for question in self.questions]
-        if len(set(keys)) != len(keys):
-            raise ValueError("question keys must be unique")
+        seen: set[str] = set()
+        for position, question in enumerate(self.questions):
+            if question.key in seen:
+                raise _broken(
+                    "duplicate_question_key",
+                    "question keys must be unique",
+                    below=("questions", position, "key"),
+                    key=question.key,
+                )
+            seen.add(question.key)
         return self
 
 
@@ -103,22 +134,31 @@ def _aware(moment: datetime) -> datetime:
     return moment.replace(tzinfo=BERLIN) if moment.tzinfo is None else moment
 
 
+def _problem(error: ErrorDetails) -> SpecProblem:
+    params = dict(error.get("ctx") or {})
+    below = params.pop(_BELOW, ())
+    return SpecProblem((*error["loc"], *below), error["type"], params, error["msg"])
+
+
 def parse_spec(data: Any, *, known_methods: Collection[str] = KNOWN_METHODS) -> ConsultationSpec:
-    """Validate a consultation definition; errors name the field and the problem."""
+    """Validate a consultation definition; raise SpecError with every problem found."""
     try:
         spec = ConsultationSpec.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in error['loc']) or 'file'}: {error['msg']}"
-            for error in exc.errors()
-        )
-        raise ConsultationError(problems) from exc
+        raise SpecError(_problem(error) for error in exc.errors(include_url=False)) from exc
+    problems = []
     for index, question in enumerate(spec.questions):
         if question.method not in known_methods:
-            raise ConsultationError(
-                f"questions.{index}.method: unknown method {question.method!r}; "
-                f"known: {', '.join(sorted(known_methods))}"
+            known = ", ".join(sorted(known_methods))
+            problems.append(
+                SpecProblem(
+                    ("questions", index, "method"),
+                    "unknown_method",
+                    {"method": question.method, "known": known},
+                    f"unknown method {question.method!r}; known: {known}",
+                )
             )
+            continue
         options = (
             [key for key, _ in YES_NO_OPTIONS]
             if question.method == "yes_no"
@@ -127,7 +167,10 @@ def parse_spec(data: Any, *, known_methods: Collection[str] = KNOWN_METHODS) -> 
         try:
             check_params(question.method, options, question.params)
         except ParamError as exc:
-            raise ConsultationError(f"questions.{index}.{exc.field}: {exc.message}") from None
+            location = ("questions", index, *exc.location)
+            problems.append(SpecProblem(location, exc.code, exc.params, exc.message))
+    if problems:
+        raise SpecError(problems)
     return spec
 
 
@@ -218,8 +261,10 @@ def load_consultation(
     if stored == spec:
         return consultation, "unchanged"
     if consultation.status != Status.DRAFT:
-        raise ConsultationError(
-            f"{spec.slug} is {consultation.status}: its definition is frozen since scheduling"
+        raise SpecError.of(
+            (),
+            "definition_frozen",
+            f"{spec.slug} is {consultation.status}: its definition is frozen since scheduling",
         )
     for name, value in fields.items():
         setattr(consultation, name, value)
