@@ -3,16 +3,19 @@
 import base64
 import json
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import abort, current_app, render_template
 from werkzeug.wrappers import Response
 
-from ballots.casting import CastBallot
+from ballots.casting import CastBallot, Credential, cast_ballot
 from ballots.definition import BallotDefinition, QuestionDefinition, find_definition
 from ballots.forms import option_labels
 from ballots.keys import read_signer
+from ballots.limits import mark_code_refused
 from ballots.receipts import Signer
+from ballots.refusals import STATUS, CastRefused, refusal_message
 from voting.core.models import Status
 from voting.web.db import get_session
 
@@ -56,6 +59,42 @@ def recorded_answers(
             shown = [names[key] for key in (answer if isinstance(answer, list) else [answer])]
         recorded.append((question, shown))
     return recorded
+
+
+def cast_from_form(
+    consultation: BallotDefinition,
+    form: Any,
+    credential: Credential,
+    *,
+    page: str,
+    by_account: bool = False,
+) -> Response | tuple[str, int]:
+    """Cast the submitted ballot and answer with its receipt, or with ``page`` and the refusal.
+
+    One commit: the receipt is rendered only once the ballot is stored.
+    """
+    session = get_session()
+    try:
+        cast = cast_ballot(
+            session=session,
+            consultation=consultation,
+            credential=credential,
+            answers=form.answers(),
+            pseudonym_key=current_app.config["PSEUDONYM_KEY"],
+            signer=current_signer(),
+            now=datetime.now(UTC),
+        )
+        session.commit()
+    except CastRefused as refused:
+        session.rollback()
+        message = refusal_message(refused, by_account=by_account)
+        if refused.is_about_the_code:
+            mark_code_refused()
+            form.code.errors = [*form.code.errors, message]
+        else:
+            form.form_errors.append(message)
+        return render_template(page, consultation=consultation, form=form), STATUS[refused.reason]
+    return receipt_response(consultation, cast)
 
 
 def receipt_response(consultation: BallotDefinition, cast: CastBallot) -> Response:

@@ -1,13 +1,11 @@
 """Casting a ballot on the web and the public signing keys."""
 
-from datetime import UTC, datetime
-
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from ballots.ballot_pages import ballot_or_404, current_signer, receipt_response, recorded_answers
-from ballots.casting import PollingCode, cast_ballot
+from ballots.ballot_pages import ballot_or_404, cast_from_form, recorded_answers
+from ballots.casting import PollingCode
 from ballots.checking import (
     ReceiptUnreadable,
     check_receipt,
@@ -17,8 +15,7 @@ from ballots.checking import (
 from ballots.definition import find_definition
 from ballots.forms import ballot_form_class
 from ballots.keys import public_key_list
-from ballots.limits import guard_code_guesses, mark_code_refused
-from ballots.refusals import STATUS, CastRefused, refusal_message
+from ballots.limits import guard_code_guesses
 from voting.web.db import get_session
 
 bp = Blueprint("ballots", __name__)
@@ -28,7 +25,6 @@ bp = Blueprint("ballots", __name__)
 @guard_code_guesses
 def vote(slug: str) -> Response | tuple[str, int] | str:
     """Show the ballot; on submit, cast it and hand out the signed receipt."""
-    session = get_session()
     consultation = ballot_or_404(slug)
     form = ballot_form_class(consultation)()
     if not form.is_submitted():
@@ -36,28 +32,7 @@ def vote(slug: str) -> Response | tuple[str, int] | str:
     # A ballot for a closed consultation is refused by the cast below, before any check.
     if consultation.is_open and not form.validate():
         return render_template("ballots/vote.html", consultation=consultation, form=form), 400
-    try:
-        cast = cast_ballot(
-            session=session,
-            consultation=consultation,
-            credential=PollingCode(form.code.data),
-            answers=form.answers(),
-            pseudonym_key=current_app.config["PSEUDONYM_KEY"],
-            signer=current_signer(),
-            now=datetime.now(UTC),
-        )
-        session.commit()
-    except CastRefused as refused:
-        session.rollback()
-        if refused.is_about_the_code:
-            mark_code_refused()
-            form.code.errors = [*form.code.errors, refusal_message(refused)]
-        else:
-            form.form_errors.append(refusal_message(refused))
-        page = render_template("ballots/vote.html", consultation=consultation, form=form)
-        return page, STATUS[refused.reason]
-    # Handed out only now: a receipt must never leave for a ballot that was not stored.
-    return receipt_response(consultation, cast)
+    return cast_from_form(consultation, form, PollingCode(form.code.data), page="ballots/vote.html")
 
 
 @bp.get("/keys.json")

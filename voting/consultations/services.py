@@ -38,6 +38,16 @@ def _broken(code: str, message: str, *, below: Location, **params: Any) -> Pydan
     return PydanticCustomError(code, message, {**params, _BELOW: below})
 
 
+def _first_repeated(keys: list[str]) -> int | None:
+    """Return the position of the first key that stands earlier in the list too, if any."""
+    seen: set[str] = set()
+    for position, key in enumerate(keys):
+        if key in seen:
+            return position
+        seen.add(key)
+    return None
+
+
 class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -68,16 +78,14 @@ class QuestionSpec(_Spec):
             raise _broken(
                 "too_few_options", "a question needs at least two options", below=("options",)
             )
-        seen: set[str] = set()
-        for position, option in enumerate(self.options):
-            if option.key in seen:
-                raise _broken(
-                    "duplicate_option_key",
-                    "option keys must be unique within a question",
-                    below=("options", position, "key"),
-                    key=option.key,
-                )
-            seen.add(option.key)
+        repeated = _first_repeated([option.key for option in self.options])
+        if repeated is not None:
+            raise _broken(
+                "duplicate_option_key",
+                "option keys must be unique within a question",
+                below=("options", repeated, "key"),
+                key=self.options[repeated].key,
+            )
         # Method parameters are checked in parse_spec, by the counting methods' own rules.
         return self
 
@@ -117,16 +125,14 @@ class ConsultationSpec(_Spec):
 
     @model_validator(mode="after")
     def _check_questions(self) -> "ConsultationSpec":
-        seen: set[str] = set()
-        for position, question in enumerate(self.questions):
-            if question.key in seen:
-                raise _broken(
-                    "duplicate_question_key",
-                    "question keys must be unique",
-                    below=("questions", position, "key"),
-                    key=question.key,
-                )
-            seen.add(question.key)
+        repeated = _first_repeated([question.key for question in self.questions])
+        if repeated is not None:
+            raise _broken(
+                "duplicate_question_key",
+                "question keys must be unique",
+                below=("questions", repeated, "key"),
+                key=self.questions[repeated].key,
+            )
         return self
 
 
