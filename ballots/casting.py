@@ -20,10 +20,11 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, insert, select
-from sqlmodel import Session, col
+from sqlalchemy import bindparam, insert, select
+from sqlmodel import Session
 
 from ballots.canonical import canonical_json
 from ballots.content import BallotError, build_content
@@ -34,7 +35,7 @@ from ballots.models import Ballot, Participation, TurnoutCounter
 from ballots.receipts import Signer, issued_hour, sign_receipt
 from ballots.refusals import CastRefused, Refusal
 from voting.core.codes import ALPHABET, CodeFormatError, CodeTypoError, format_code, normalise_code
-from voting.core.db import conflict_insert, table_of
+from voting.core.db import conflict_insert, dialect_of, table_of
 from voting.core.models import Voter
 from voting.core.pseudonyms import code_hash as keyed_code_hash
 
@@ -79,6 +80,35 @@ class CastBallot:
         return str(self.receipt["leaf_hash"])
 
 
+# The statements every vote runs, built once: building a statement anew costs the worker
+# more than running it does (docs/performance.md). Plain Core; an INSERT takes its values
+# from the parameters it is run with.
+_voters = table_of(Voter)
+_marks = table_of(Participation)
+_counters = table_of(TurnoutCounter)
+_VOTER_BY = {
+    column.key: select(_voters.c.id, _voters.c.district).where(
+        _voters.c.consultation_id == bindparam("consultation_id"), column == bindparam("key")
+    )
+    for column in (_voters.c.code_hash, _voters.c.ref)
+}
+_INSERT_BALLOT = insert(table_of(Ballot))
+
+
+@cache
+def _mark_statement(dialect: str) -> Any:
+    """Return the participation mark's INSERT; RETURNING tells whether a row went in."""
+    return conflict_insert(dialect, _marks).on_conflict_do_nothing().returning(_marks.c.voter_id)
+
+
+@cache
+def _turnout_statement(dialect: str) -> Any:
+    """Return the INSERT that adds one to an hour's turnout counter, creating it if needed."""
+    return conflict_insert(dialect, _counters).on_conflict_do_update(
+        index_elements=["consultation_id", "hour"], set_={"ballots": _counters.c.ballots + 1}
+    )
+
+
 def new_tracking_code() -> str:
     """Return a random public tracking code (60 bits, e.g. ``T4KM-8ZQX-3NPA``)."""
     # As voting.core.codes.generate_code: the low five bits of a random byte pick uniformly.
@@ -115,14 +145,11 @@ def mark_voter(*, session: Session, consultation_id: int, voter: ElectorateVoter
 
     A racing second mark of the same voter waits here until the first commits.
     """
-    # RETURNING tells whether the mark went in; a mark already there means "already voted".
     marked = session.execute(
-        conflict_insert(session, table_of(Participation))
-        .values(consultation_id=consultation_id, voter_id=voter.id)
-        .on_conflict_do_nothing()
-        .returning(Participation.voter_id)
+        _mark_statement(dialect_of(session)),
+        {"consultation_id": consultation_id, "voter_id": voter.id},
     ).first()
-    if marked is None:
+    if marked is None:  # the mark was there already
         raise CastRefused(Refusal.ALREADY_VOTED)
 
 
@@ -130,22 +157,21 @@ def mark_voter(*, session: Session, consultation_id: int, voter: ElectorateVoter
 class _VoterNamed:
     """Which row of the electorate a credential names, and the refusal if there is none."""
 
-    condition: ColumnElement[bool]
+    column: str
+    key: str
     not_found: Refusal
 
 
 def _voter_named(credential: Credential, pseudonym_key: str) -> _VoterNamed:
     if isinstance(credential, PollingCode):
         code_hash = hash_code(credential.code, pseudonym_key)
-        return _VoterNamed(col(Voter.code_hash) == code_hash, Refusal.UNKNOWN_CODE)
-    return _VoterNamed(col(Voter.ref) == credential.ref, Refusal.NOT_IN_ELECTORATE)
+        return _VoterNamed("code_hash", code_hash, Refusal.UNKNOWN_CODE)
+    return _VoterNamed("ref", credential.ref, Refusal.NOT_IN_ELECTORATE)
 
 
 def _find(session: Session, consultation_id: int, named: _VoterNamed) -> ElectorateVoter:
     voter = session.execute(
-        select(col(Voter.id), col(Voter.district)).where(
-            col(Voter.consultation_id) == consultation_id, named.condition
-        )
+        _VOTER_BY[named.column], {"consultation_id": consultation_id, "key": named.key}
     ).first()
     if voter is None:
         raise CastRefused(named.not_found)
@@ -184,14 +210,15 @@ def cast_ballot(
     leaf = leaf_hash(ballot_entry(consultation.slug, tracking_code, content))
     appended = append_leaf(session=session, consultation_id=consultation.id, leaf_hash=leaf)
     session.execute(
-        insert(Ballot).values(
-            consultation_id=consultation.id,
-            tracking_code=tracking_code,
-            content=canonical_json(content).decode("utf-8"),
-            district=voter.district,
-            leaf_index=appended.leaf_index,
-            leaf_hash=leaf.hex(),
-        )
+        _INSERT_BALLOT,
+        {
+            "consultation_id": consultation.id,
+            "tracking_code": tracking_code,
+            "content": canonical_json(content).decode("utf-8"),
+            "district": voter.district,
+            "leaf_index": appended.leaf_index,
+            "leaf_hash": leaf.hex(),
+        },
     )
     receipt = sign_receipt(
         {
@@ -217,12 +244,8 @@ def cast_ballot(
 
 def _count_turnout(session: Session, consultation_id: int, now: datetime) -> None:
     """Add one to this hour's turnout counter, creating it if needed."""
-    counters = table_of(TurnoutCounter)
     hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     session.execute(
-        conflict_insert(session, counters)
-        .values(consultation_id=consultation_id, hour=hour, ballots=1)
-        .on_conflict_do_update(
-            index_elements=["consultation_id", "hour"], set_={"ballots": counters.c.ballots + 1}
-        )
+        _turnout_statement(dialect_of(session)),
+        {"consultation_id": consultation_id, "hour": hour, "ballots": 1},
     )

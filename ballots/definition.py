@@ -14,10 +14,11 @@ from threading import Lock
 from typing import Any
 
 from cachetools import LRUCache
-from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlalchemy import bindparam, select
+from sqlmodel import Session
 
 from ballots.content import BallotQuestion
+from voting.core.db import table_of
 from voting.core.models import Consultation, Status, utcnow
 
 MAX_DEFINITIONS = 64
@@ -103,6 +104,12 @@ def definition_of(consultation: Consultation) -> BallotDefinition:
     )
 
 
+# Asked on every ballot page and cast, so built once (as in ballots.casting).
+_consultations = table_of(Consultation)
+_status = select(_consultations.c.id, _consultations.c.created_at, _consultations.c.status)
+_STATUS_BY_SLUG = _status.where(_consultations.c.slug == bindparam("slug"))
+_STATUS_BY_ID = _status.where(_consultations.c.id == bindparam("id"))
+
 # Keyed by database, id and creation time, so an id SQLite might hand out again, or a test's
 # fresh database, is never mistaken for another consultation.
 _kept: LRUCache[tuple[str, int, datetime], BallotDefinition] = LRUCache(MAX_DEFINITIONS)
@@ -117,16 +124,10 @@ def find_definition(
     One small query for the status per call; the rest comes from memory once the
     consultation is announced.
     """
-    named = (
-        col(Consultation.slug) == slug
-        if slug is not None
-        else col(Consultation.id) == consultation_id
-    )
-    row = session.execute(
-        select(col(Consultation.id), col(Consultation.created_at), col(Consultation.status)).where(
-            named
-        )
-    ).first()
+    if slug is not None:
+        row = session.execute(_STATUS_BY_SLUG, {"slug": slug}).first()
+    else:
+        row = session.execute(_STATUS_BY_ID, {"id": consultation_id}).first()
     if row is None:
         return None
     key = (str(session.get_bind().engine.url), row.id, row.created_at)

@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col
 
@@ -18,7 +18,7 @@ from ballots.canonical import canonical_json
 from ballots.kept_log import kept_levels
 from ballots.merkle_levels import MerkleLevels
 from ballots.models import Ballot, LogState, TreeHead
-from voting.core.db import conflict_insert, table_of
+from voting.core.db import conflict_insert, dialect_of, table_of
 from voting.core.models import Consultation
 
 
@@ -47,14 +47,23 @@ class _Head:
     status: str
 
 
+# The statements every append runs, built once (as in ballots.casting).
+_heads = table_of(LogState)
+_consultations = table_of(Consultation)
+_LOCK_HEAD = (
+    select(_heads.c.tree_size, _heads.c.frontier, _consultations.c.status)
+    .join(_consultations, _consultations.c.id == _heads.c.consultation_id)
+    .where(_heads.c.consultation_id == bindparam("consultation_id"))
+    .with_for_update(of=_heads)
+)
+# Sets the columns named by its parameters; "log" names the consultation's head.
+_ADVANCE_HEAD = update(_heads).where(_heads.c.consultation_id == bindparam("log"))
+_INSERT_TREE_HEAD = insert(table_of(TreeHead))
+
+
 def _lock_head(session: Session, consultation_id: int) -> Any:
     """Lock the log's head row (and read the consultation's status); None if there is none."""
-    return session.execute(
-        select(col(LogState.tree_size), col(LogState.frontier), col(Consultation.status))
-        .join(Consultation, col(Consultation.id) == col(LogState.consultation_id))
-        .where(col(LogState.consultation_id) == consultation_id)
-        .with_for_update(of=LogState)
-    ).first()
+    return session.execute(_LOCK_HEAD, {"consultation_id": consultation_id}).first()
 
 
 def _locked_head(session: Session, consultation_id: int) -> _Head:
@@ -67,7 +76,7 @@ def _locked_head(session: Session, consultation_id: int) -> _Head:
     if row is None:
         # Two first voters may race to create the head: one insert wins, both then lock it.
         session.execute(
-            conflict_insert(session, table_of(LogState))
+            conflict_insert(dialect_of(session), _heads)
             .values(
                 consultation_id=consultation_id,
                 tree_size=0,
@@ -100,13 +109,13 @@ def append_leaf(*, session: Session, consultation_id: int, leaf_hash: bytes) -> 
     root_hash = merkle.frontier_root(frontier)
     appended = Appended(head.tree_size, head.tree_size + 1, root_hash)
     session.execute(
-        update(LogState)
-        .where(col(LogState.consultation_id) == consultation_id)
-        .values(
-            tree_size=appended.tree_size,
-            frontier=",".join(h.hex() for h in frontier),
-            root_hash=root_hash.hex(),
-        )
+        _ADVANCE_HEAD,
+        {
+            "log": consultation_id,
+            "tree_size": appended.tree_size,
+            "frontier": ",".join(h.hex() for h in frontier),
+            "root_hash": root_hash.hex(),
+        },
     )
     head.tree_size, head.frontier = appended.tree_size, frontier
     return appended
@@ -115,11 +124,12 @@ def append_leaf(*, session: Session, consultation_id: int, leaf_hash: bytes) -> 
 def store_tree_head(*, session: Session, consultation_id: int, head: dict[str, Any]) -> None:
     """Keep a signed tree head (an issued receipt) for publication."""
     session.execute(
-        insert(TreeHead).values(
-            consultation_id=consultation_id,
-            tree_size=head["tree_size"],
-            body=canonical_json(head).decode("utf-8"),
-        )
+        _INSERT_TREE_HEAD,
+        {
+            "consultation_id": consultation_id,
+            "tree_size": head["tree_size"],
+            "body": canonical_json(head).decode("utf-8"),
+        },
     )
 
 

@@ -58,9 +58,13 @@ def table_of(model: type[SQLModel]) -> Table:
     return cast(Table, model.__table__)  # type: ignore[attr-defined]
 
 
-def conflict_insert(session: Session, table: Table) -> Any:
-    """Return an INSERT into ``table`` that knows ON CONFLICT, for the session's database."""
-    dialect = session.get_bind().dialect.name
+def conflict_insert(dialect: str, table: Table) -> Any:
+    """Return an INSERT into ``table`` that knows ON CONFLICT, for the database ``dialect``."""
     if dialect not in _CONFLICT_INSERTS:
         raise RuntimeError(f"ON CONFLICT needs PostgreSQL or SQLite, not {dialect}")
     return _CONFLICT_INSERTS[dialect](table)
+
+
+def dialect_of(session: Session) -> str:
+    """Return the name of the session's database ("postgresql", "sqlite")."""
+    return session.get_bind().dialect.name
