@@ -6,7 +6,8 @@ Both apps run side by side under the same gunicorn (gthread, 2 workers × 4 thre
 127.0.0.1 and are loaded in turn, baseline then casting, round after round: the ratio of
 each round compares two runs a few seconds apart, and the median over the rounds is the
 figure to quote. The load client posts distinct polling codes from as many threads as
-the server has. On PostgreSQL the benchmark works in the schema ``bench`` of the given
+the server has (``--connections``), each as soon as it has its answer, or serves voters
+arriving at a steady ``--rate``. On PostgreSQL the benchmark works in the schema ``bench`` of the given
 database.
 """
 
@@ -75,6 +76,7 @@ def measure(
     threads: int = 4,
     connections: int | None = None,
     warmup: float | None = None,
+    rate: float | None = None,
 ) -> CastingRun:
     """Load the baseline, then casting, for ``seconds`` each, ``rounds`` times."""
     connections = connections or workers * threads
@@ -112,6 +114,7 @@ def measure(
                         seconds=seconds,
                         warmup=warmup,
                         connections=connections,
+                        rate=rate,
                     )
                     used = cpu_seconds(server.worker_pids()) - cpu
                     measured.append((load, _per_request(used, load)))
@@ -176,6 +179,13 @@ def main(argv: list[str] | None = None) -> CastingRun:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--connections", type=int, default=0, help="default: workers × threads")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0,
+        help="voters arriving per second, served by --connections threads (default: as fast "
+        "as answered); latency then counts from each voter's arrival",
+    )
     args = parser.parse_args(argv)
     if not (0 < args.seconds <= 600 and 0 < args.voters <= 1_000_000 and 0 < args.rounds <= 20):
         parser.error("--seconds up to 600, --voters up to 1000000, --rounds up to 20")
@@ -187,6 +197,7 @@ def main(argv: list[str] | None = None) -> CastingRun:
         workers=args.workers,
         threads=args.threads,
         connections=args.connections or None,
+        rate=args.rate or None,
     )
     print(report(run, backend(args.database_url) if args.database_url else "sqlite"))
     return run

@@ -62,6 +62,22 @@ class LoadResult:
         return times[min(len(times) - 1, int(share * len(times)))] * 1000
 
 
+class Arrivals:
+    """The times at which voters arrive at a steady ``rate`` per second, from ``start`` on."""
+
+    def __init__(self, start: float, rate: float) -> None:
+        self._start = start
+        self._interval = 1 / rate
+        self._count = 0
+        self._lock = threading.Lock()
+
+    def next(self) -> float:
+        """Return the next voter's arrival time (time.perf_counter's clock)."""
+        with self._lock:
+            self._count += 1
+            return self._start + self._count * self._interval
+
+
 class Codes:
     """Hand out each code once, to whichever thread asks."""
 
@@ -97,8 +113,15 @@ def run_load(
     warmup: float,
     connections: int,
     keep: Callable[[bytes], Any] | None = None,
+    rate: float | None = None,
 ) -> LoadResult:
-    """POST ``form(code)`` with each code at most once from ``connections`` threads."""
+    """POST ``form(code)`` with each code at most once from ``connections`` threads.
+
+    Without ``rate`` each thread posts again as soon as it has its answer (the most the
+    server can take). With ``rate``, voters arrive at that many per second and a free
+    thread serves the next; a voter's time counts from their arrival, so time spent
+    waiting for a free thread is part of it.
+    """
     pool = Codes(codes)
     samples: list[Sample] = []
     errors: list[str] = []
@@ -106,6 +129,7 @@ def run_load(
     lock = threading.Lock()
     start = time.perf_counter()
     deadline = start + seconds
+    arrivals = Arrivals(start, rate) if rate else None
 
     def worker() -> None:
         connection = http.client.HTTPConnection(HOST, port, timeout=60)
@@ -120,6 +144,13 @@ def run_load(
                     break
                 body = urlencode({"csrf_token": token, **form(code)}, doseq=True)
                 began = time.perf_counter()
+                if arrivals is not None:
+                    arrived = arrivals.next()
+                    if arrived >= deadline:
+                        break
+                    if arrived > began:
+                        time.sleep(arrived - began)
+                    began = arrived
                 try:
                     connection.request("POST", post_path, body, headers)
                     response = connection.getresponse()

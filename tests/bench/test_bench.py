@@ -40,6 +40,16 @@ def test_casting_prints_votes_per_second_beside_the_baseline(bench_url, capsys):
     assert f"stored: {accepted} ballots, {accepted} participation marks" in out
 
 
+def test_casting_at_a_steady_rate_serves_voters_as_they_arrive(bench_url, capsys):
+    argv = ["--rounds", "1", "--seconds", "2", "--voters", "1000", "--rate", "20"]
+    run = casting.main([*argv, "--database-url", bench_url])
+    for load in (run.rounds[0].baseline, run.rounds[0].casting):
+        # 20 voters a second for 2 s: about 40, never more, each timed from arrival.
+        assert 30 <= len(load.samples) <= 40
+        assert all(sample.seconds > 0 for sample in load.samples)
+    assert run.ballots == run.marks == run.receipts()
+
+
 def test_tally_memory_counts_every_seeded_ballot(bench_url, capsys):
     figures = tally_memory.main(["--ballots", "3000", "--database-url", bench_url])
     assert "ratio tally / baseline" in capsys.readouterr().out
