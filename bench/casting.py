@@ -7,8 +7,8 @@ Both apps run side by side under the same gunicorn (gthread, 2 workers × 4 thre
 each round compares two runs a few seconds apart, and the median over the rounds is the
 figure to quote. The load client posts distinct polling codes from as many threads as
 the server has (``--connections``), each as soon as it has its answer, or serves voters
-arriving at a steady ``--rate``. On PostgreSQL the benchmark works in the schema ``bench`` of the given
-database.
+arriving at a steady ``--rate``. On PostgreSQL the benchmark works in the schema
+``bench`` of the given database.
 """
 
 import argparse
