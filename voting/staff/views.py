@@ -185,7 +185,7 @@ def job(job_id: int) -> str:
 @bp.post("/jobs/<int:job_id>/letters")
 @role_required(*EDITORS)
 def job_letters(job_id: int) -> Response | tuple[str, int]:
-    """Hand out the letters of an import once; they are forgotten as they are sent."""
+    """Hand out the letters of an import once; they are deleted as they are sent."""
     session = get_session()
     item = session.get(Job, job_id)
     if item is None:
