@@ -12,7 +12,11 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: run setup install translations test lint format reset chromium bench
 
-run: setup ## set everything up and serve the demo on http://127.0.0.1:$(PORT)
+# The job worker (imports, letters, counting) runs beside the server and stops with it:
+# Ctrl-C lets a running job finish first; one left unfinished resumes at the next start.
+run: setup ## set everything up and serve the demo on http://127.0.0.1:$(PORT), with the job worker
+	$(FLASK) jobs worker & worker=$$!; \
+	trap 'kill -INT $$worker 2>/dev/null; wait $$worker; trap - EXIT; exit' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 setup: install instance/config.py

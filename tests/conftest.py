@@ -7,6 +7,8 @@ is set, on PostgreSQL too. Tables are emptied after each test.
 import functools
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -86,9 +88,25 @@ def app_config() -> dict[str, Any]:
     return {}
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Give apps made without an instance folder of their own a fresh one, not the checkout's."""
+    if "VOTING_INSTANCE_PATH" not in os.environ:
+        os.environ["VOTING_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="voting-instance-")
+        config.add_cleanup(lambda: shutil.rmtree(os.environ.pop("VOTING_INSTANCE_PATH"), True))
+
+
+def jobs_config(folder: Path) -> dict[str, str]:
+    """Return the settings of a job queue and jobs folder of their own under ``folder``."""
+    return {"JOBS_QUEUE_PATH": str(folder / "jobs-queue.db"), "JOBS_FOLDER": str(folder / "jobs")}
+
+
 @pytest.fixture
 def app(
-    database_url: str, signing_key_path: Path, signer: Signer, app_config: dict[str, Any]
+    database_url: str,
+    signing_key_path: Path,
+    signer: Signer,
+    app_config: dict[str, Any],
+    tmp_path: Path,
 ) -> Iterator[Flask]:
     """Return the app on the backend's database; empty every table afterwards."""
     app = create_app(
@@ -98,6 +116,8 @@ def app(
             "PSEUDONYM_KEY": PSEUDONYM_KEY,
             "DATABASE_URL": database_url,
             "SIGNING_KEY_PATH": str(signing_key_path),
+            # Each test its own queue: a job left queued by one never runs in another.
+            **jobs_config(tmp_path),
             **app_config,
         }
     )

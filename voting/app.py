@@ -28,6 +28,7 @@ from voting.consultations import editor_views
 from voting.consultations import views as consultation_views
 from voting.core.config import LANGUAGES, REQUIRED_SECRETS, defaults
 from voting.electorate import cli as electorate_cli
+from voting.electorate import tasks as electorate_tasks
 from voting.electorate import views as electorate_views
 from voting.paper import views as paper_views
 from voting.plans import views as plan_views
@@ -40,8 +41,9 @@ from voting.residents.services import load_resident
 from voting.staff import accounts as staff_accounts
 from voting.staff import audit_views
 from voting.staff import cli as staff_cli
+from voting.staff import tasks as staff_tasks
 from voting.staff import views as staff_views
-from voting.web import auth, db, errors, limits, pages, security
+from voting.web import auth, db, errors, jobs, limits, pages, security
 from voting.web import cli as web_cli
 from voting.web.labels import (
     ACTION_LABELS,
@@ -59,6 +61,7 @@ STRING_SETTINGS = (
     "PSEUDONYM_KEY",
     "SIGNING_KEY_PASSPHRASE",
     "DATABASE_URL",
+    "JOBS_REDIS_URL",
     "MAIL_SMTP_PASSWORD",
 )
 
@@ -108,6 +111,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     db.init_app(app)
+    jobs.init_app(
+        app, kinds={"import": electorate_tasks.import_register, "tally": staff_tasks.count_votes}
+    )
     security.init_app(app)
     auth.init_app(
         app,
@@ -146,6 +152,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.register(app)
     for commands in (
         web_cli,
+        jobs,
         consultation_cli,
         electorate_cli,
         resident_cli,

@@ -18,7 +18,8 @@ from flask import Flask
 from sqlmodel import Session
 from werkzeug.serving import make_server
 
-from tests.conftest import PSEUDONYM_KEY, make_open_consultation
+from tests.conftest import PSEUDONYM_KEY, jobs_config, make_open_consultation
+from tests.jobs import running_worker
 from tests.sitemap import Site, populate
 from voting.app import create_app
 from voting.core.migrate import upgrade_database
@@ -97,6 +98,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             "SIGNING_KEY_PATH": str(instance / "signing-key.pem"),
             # Every test context logs in anew; the throttle itself is tested below the browser.
             "LOGIN_RATE_LIMIT": "1000 per minute",
+            **jobs_config(instance),
         }
     )
     with app.app_context(), Session(get_engine(), expire_on_commit=False) as session:
@@ -121,9 +123,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield LiveServer(
-            f"http://127.0.0.1:{server.server_port}", app, site, instance, codes, journey.codes
-        )
+        # The job worker beside the server, as `make run` starts it: counts and imports run there.
+        with running_worker(app):
+            yield LiveServer(
+                f"http://127.0.0.1:{server.server_port}", app, site, instance, codes, journey.codes
+            )
     finally:
         server.shutdown()
         thread.join(timeout=10)

@@ -39,9 +39,9 @@ def test_an_open_consultation_keeps_its_electorate_when_the_button_is_pressed(
     assert len(session.exec(select(Voter)).all()) == 5
     no_token = client.post(f"{url}/delete")
     assert no_token.status_code == 400 and len(session.exec(select(Voter)).all()) == 5
-    # A job that no process of this server runs still has a page that says so.
+    # A job the worker has not taken yet has a page that says it waits, and updates itself.
     job = Job(kind="import", actor="x", consultation_id=open_consultation.id)
     session.add(job)
     session.commit()
     page = client.get(f"/staff/jobs/{job.id}").get_data(as_text=True)
-    assert "job-progress.js" in page and "anderen Prozess" in page
+    assert "job-progress.js" in page and "Warten auf den Hintergrunddienst" in page

@@ -29,6 +29,12 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         # Wrong polling codes one client address may try per consultation.
         "CODE_GUESS_LIMIT": "20 per hour",
+        # The job queue: Redis (redis://127.0.0.1:6379/1) where set, else a SQLite file; and
+        # the folder of the jobs' files (uploads, letters), which web servers and the job
+        # worker must share.
+        "JOBS_REDIS_URL": None,
+        "JOBS_QUEUE_PATH": str(instance / "jobs-queue.db"),
+        "JOBS_FOLDER": str(instance / "jobs"),
         # Where the rate limiter counts: memory:// per process, or redis://127.0.0.1:6379.
         "RATELIMIT_STORAGE_URI": "memory://",
         # Explicit: the one Limiter instance would otherwise keep an earlier app's setting.

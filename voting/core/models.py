@@ -215,22 +215,26 @@ class AuditEvent(SQLModel, table=True):
 class JobStatus(StrEnum):
     """Where a piece of long work stands."""
 
+    QUEUED = "queued"
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
 
 
 class Job(SQLModel, table=True):
-    """Long work (import, letters, tally) run outside the request, for its progress page."""
+    """Long work (import, letters, tally) run by the job worker, for its progress page."""
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=40)
     consultation_id: int | None = Field(default=None, foreign_key="consultation.id", index=True)
     actor: str = Field(max_length=80)
-    status: str = Field(default=JobStatus.RUNNING.value, max_length=20)
+    status: str = Field(default=JobStatus.QUEUED.value, max_length=20)
+    # The plain values the work needs (never personal data: uploads go to the job's folder).
+    params: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     total: int = 0
     done: int = 0
     error: str = Field(default="", sa_type=Text)
     result: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

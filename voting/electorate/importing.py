@@ -1,14 +1,15 @@
-"""Importing an uploaded register and writing its letters in one pass, names kept in memory only."""
+"""Importing an uploaded register and writing its letters."""
 
+import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import astuple
 from typing import Any
 
 from sqlmodel import Session
 
 from voting.core.lifecycle import ConsultationError
 from voting.core.models import Consultation
-from voting.electorate.letters import LetterContext, letters_format, write_letters
+from voting.electorate.letters import LetterContext, write_letters
 from voting.electorate.preview import scan_register
 from voting.electorate.services import ElectorateError, Letter, RegisterRow, import_electorate
 
@@ -17,42 +18,30 @@ Progress = Callable[[str, int, int], None]
 STEP = 500
 
 
-@dataclass(frozen=True)
-class LettersFile:
-    """The letters of an import, ready to hand out once."""
-
-    data: bytes
-    fmt: str
-    count: int
-
-
 def _counted(rows: list[RegisterRow], progress: Progress) -> Iterator[RegisterRow]:
     total = len(rows)
+    progress("import", 0, total)
     for done, row in enumerate(rows, start=1):
         if done % STEP == 0 or done == total:
             progress("import", done, total)
         yield row
 
 
-def import_with_letters(
+def store_register(
     *,
     session: Session,
     consultation: Consultation,
     raw: bytes,
     skip_bad_lines: bool,
-    fmt: str,
     pseudonym_key: str,
-    public_url: str,
-    sender: str,
     actor: str,
     progress: Progress,
-) -> tuple[dict[str, Any], LettersFile]:
-    """Store the electorate of ``raw`` (committed), then write its letters; return both.
+) -> tuple[dict[str, Any], list[Letter]]:
+    """Store the electorate of ``raw`` (flushed, not committed); return the report and letters.
 
-    A file with bad lines is refused unless ``skip_bad_lines``. The voters are
-    committed before the letters are written, so the write lock is not held while
-    the print file grows; should writing fail, the electorate can be deleted and
-    imported again before the consultation opens.
+    A file with bad lines is refused unless ``skip_bad_lines``. The caller keeps the
+    letters where they outlive a restart before it commits: once the voters are
+    committed, their codes exist nowhere else.
     """
     scan = scan_register(raw)
     if scan.is_unusable or (scan.problems and not skip_bad_lines):
@@ -70,17 +59,23 @@ def import_with_letters(
         actor=actor,
         skipped_lines=len(scan.problems),
     )
-    session.commit()
-    fmt = letters_format(fmt, len(letters))
-    data = letters_file(letters, consultation, fmt, public_url, sender, progress)
     result = {
         "imported": report.imported,
         "excluded": dict(report.excluded),
         "skipped_lines": len(scan.problems),
         "letters": len(letters),
-        "format": fmt,
     }
-    return result, LettersFile(data, fmt, len(letters))
+    return result, letters
+
+
+def dump_letters(letters: Iterable[Letter]) -> bytes:
+    """Encode letters as JSON, to be written again after a restart."""
+    return json.dumps([astuple(letter) for letter in letters], ensure_ascii=False).encode()
+
+
+def load_letters(data: bytes) -> list[Letter]:
+    """Decode letters encoded by dump_letters."""
+    return [Letter(*fields) for fields in json.loads(data)]
 
 
 def letters_file(
@@ -102,6 +97,8 @@ def letters_file(
         sender=sender,
     )
     total = len(letters)
+    if progress is not None:
+        progress("letters", 0, total)
 
     def step(done: int) -> None:
         if progress is not None and (done % STEP == 0 or done == total):

@@ -76,7 +76,7 @@ class RegisterRow:
 
 @dataclass(frozen=True)
 class Letter:
-    """What the print shop needs for one polling-card letter. Never stored."""
+    """What the print shop needs for one polling-card letter. Never in the database."""
 
     given_name: str
     family_name: str

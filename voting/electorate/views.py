@@ -1,9 +1,10 @@
 """Staff upload the electorate: preview first, then import and hand out the letters.
 
-Names and addresses are never stored, not even between preview and import: the
-preview remembers only the file's SHA-256 (in the signed session cookie), and the
-import asks for the same file again. The import runs as a background job that
-writes the letters into memory; they are downloaded once from the job's page.
+Names and addresses never reach the database, and nothing is kept between preview
+and import: the preview remembers only the file's SHA-256 (in the signed session
+cookie), and the import asks for the same file again. The import is a job of the job
+worker, which reads the upload from the job's folder and writes the letters there;
+they are downloaded once from the job's page.
 """
 
 from typing import Any
@@ -20,21 +21,18 @@ from flask import (
 from flask import session as cookie
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlmodel import Session
 from werkzeug.wrappers import Response
 
 from voting.core.lifecycle import ConsultationError, electorate_size
 from voting.core.models import Consultation, Status
 from voting.electorate.forms import RegisterUploadForm
-from voting.electorate.importing import import_with_letters
-from voting.electorate.letters import MIMETYPES
 from voting.electorate.preview import file_digest, preview_electorate
 from voting.electorate.retention import delete_electorate, deletion_due_at
 from voting.electorate.services import RowProblem
 from voting.web.auth import EDITORS, STAFF, role_required
 from voting.web.db import get_session
 from voting.web.forms import ActionForm
-from voting.web.jobs import ProgressReport, create_job, keep_file, run_in_background
+from voting.web.jobs import create_job, enqueue, job_files
 from voting.web.lookups import consultation_or_404
 
 bp = Blueprint("electorate", __name__, url_prefix="/staff/consultations")
@@ -108,7 +106,7 @@ def preview(slug: str) -> tuple[str, int]:
 @bp.post("/<slug>/electorate/import")
 @role_required(*EDITORS)
 def start_import(slug: str) -> Response | tuple[str, int]:
-    """Import the previewed file in the background and go to its progress page."""
+    """Hand the previewed file to the job worker and go to the job's progress page."""
     item = consultation_or_404(slug)
     form = RegisterUploadForm()
     if not form.validate_on_submit():
@@ -133,35 +131,20 @@ def start_import(slug: str) -> Response | tuple[str, int]:
         return _page(item, form, 409)
     db = get_session()
     job = create_job(
-        session=db, kind="import", actor=current_user.username, consultation_id=item.id
+        session=db,
+        kind="import",
+        actor=current_user.username,
+        consultation_id=item.id,
+        params={
+            "format": form.letters.data if form.letters.data in ("pdf", "csv") else "pdf",
+            "skip_bad_lines": bool(form.skip_bad_lines.data),
+        },
     )
+    # The upload waits in the job's folder, never in the queue or the database.
+    job_files(job.id).write_input(raw)
     db.commit()
     cookie.pop(PREVIEW_KEY, None)
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    config = app.config
-    fmt = form.letters.data if form.letters.data in ("pdf", "csv") else "pdf"
-    skip = bool(form.skip_bad_lines.data)
-    consultation_id, actor, job_id = item.id, current_user.username, job.id
-
-    def work(*, session: Session, progress: ProgressReport) -> dict[str, Any]:
-        consultation = session.get(Consultation, consultation_id)
-        result, letters = import_with_letters(
-            session=session,
-            consultation=consultation,
-            raw=raw,
-            skip_bad_lines=skip,
-            fmt=fmt,
-            pseudonym_key=config["PSEUDONYM_KEY"],
-            public_url=config["PUBLIC_URL"],
-            sender=config["LETTER_SENDER"],
-            actor=actor,
-            progress=progress,
-        )
-        kind = letters.fmt  # PDF parts of a large electorate come as one ZIP
-        keep_file(job_id, letters.data, MIMETYPES[kind], f"abstimmungskarten-{slug}.{kind}")
-        return result
-
-    run_in_background(app, job.id, work)
+    enqueue(job)
     return redirect(url_for("staff.job", job_id=job.id))
 
 

@@ -1,12 +1,10 @@
 """The staff area: login, the consultations overview and lifecycle steps."""
 
 from functools import partial
-from typing import Any
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -15,11 +13,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlmodel import Session, func, select
+from sqlmodel import func, select
 from werkzeug.wrappers import Response
 
 from ballots.models import Participation
-from results.services import tally_consultation
 from voting.core.audit import latest_event, record_event
 from voting.core.lifecycle import TRANSITIONS, electorate_size, transition
 from voting.core.models import AuditEvent, Consultation, Job, JobStatus
@@ -28,16 +25,7 @@ from voting.staff.services import authenticate
 from voting.web.auth import EDITORS, STAFF, role_required
 from voting.web.db import get_session
 from voting.web.forms import ActionForm
-from voting.web.jobs import (
-    ProgressReport as Progress,
-)
-from voting.web.jobs import (
-    create_job,
-    has_file,
-    live_progress,
-    run_in_background,
-    take_file,
-)
+from voting.web.jobs import create_job, enqueue, job_files, progress
 from voting.web.labels import STATUS_LABELS
 from voting.web.lookups import consultation_or_404
 from voting.web.security import is_local_path
@@ -154,7 +142,7 @@ def step(slug: str, action: str) -> Response:
 @bp.post("/consultations/<slug>/count")
 @role_required(*EDITORS)
 def tally_job(slug: str) -> Response:
-    """Count a closed consultation in the background and show the progress page."""
+    """Hand the count of a closed consultation to the job worker; show its progress page."""
     session = get_session()
     item = consultation_or_404(slug)
     if not ActionForm().validate_on_submit():
@@ -166,23 +154,7 @@ def tally_job(slug: str) -> Response:
         session=session, kind="tally", actor=current_user.username, consultation_id=item.id
     )
     session.commit()
-    consultation_id, actor = item.id, current_user.username
-    minimum = int(current_app.config["MIN_DISTRICT_BALLOTS"])
-
-    def work(*, session: Session, progress: Progress) -> dict[str, Any]:
-        progress("tally", 0, 1)
-        result = tally_consultation(
-            session=session,
-            consultation=session.get(Consultation, consultation_id),
-            actor=actor,
-            min_district_ballots=minimum,
-            progress=lambda done, total: progress("tally", done, total),
-        )
-        session.flush()
-        progress("tally", 1, 1)
-        return {"ballots": result.data["turnout"]["ballots"]}
-
-    run_in_background(current_app._get_current_object(), job.id, work)  # type: ignore[attr-defined]
+    enqueue(job)
     return redirect(url_for("staff.job", job_id=job.id))
 
 
@@ -200,9 +172,9 @@ def job(job_id: int) -> str:
         "staff/job.html",
         job=item,
         consultation=consultation,
-        running=item.status == JobStatus.RUNNING,
-        progress=live_progress(job_id),
-        letters_waiting=has_file(job_id),
+        running=item.status in (JobStatus.QUEUED, JobStatus.RUNNING),
+        progress=progress(job_id) if item.status == JobStatus.RUNNING else None,
+        letters_waiting=item.status == JobStatus.DONE and job_files(job_id).has_output(),
         form=ActionForm(),
     )
 
@@ -210,34 +182,36 @@ def job(job_id: int) -> str:
 @bp.post("/jobs/<int:job_id>/letters")
 @role_required(*EDITORS)
 def job_letters(job_id: int) -> Response | tuple[str, int]:
-    """Hand out the letters of an import once; they are forgotten as they are sent."""
+    """Hand out the letters of an import once; they are deleted as they are sent."""
     session = get_session()
     item = session.get(Job, job_id)
     if item is None:
         abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
-    file = take_file(job_id)
-    if file is None:
+    taken = job_files(job_id).take_output() if item.status == JobStatus.DONE else None
+    if taken is None:
         flash(
             _(
-                "The letters are no longer here: they can be downloaded once, within an hour, "
-                "from the server process that imported them. Delete the electorate and import "
-                "it again to get new letters."
+                "The letters are no longer here: they can be downloaded once, within an hour "
+                "of the import. Delete the electorate and import it again to get new letters."
             ),
             "error",
         )
         return redirect(url_for("staff.job", job_id=job_id))
+    size, chunks = taken
     record_event(
         session=session,
         actor=current_user.username,
         action="letters.downloaded",
         consultation_id=item.consultation_id,
         job=job_id,
-        bytes=len(file.data),
+        bytes=size,
     )
     session.commit()
-    response = Response(file.data, mimetype=file.mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    response = Response(chunks, mimetype=item.result.get("mimetype", "application/octet-stream"))
+    response.headers["Content-Length"] = str(size)
+    filename = item.result.get("filename", f"letters-{job_id}")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
