@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ballots.services import hash_code
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
+from ballots.casting import hash_code
 from tests.conftest import PSEUDONYM_KEY, csrf_token, jobs_config, make_staff, spec_data
 from tests.jobs import run_queued_jobs, running_worker, wait_for_job
 from voting.app import create_app
