@@ -4,16 +4,16 @@
 
 1. check that voting is open and that the answers fit the questions;
 2. find the voter by polling code or register reference (``find_voter``);
-3. set the participation mark (``mark_voter``), unique per voter: a second ballot is refused here,
-   and a racing one waits for the first to commit, then is refused;
+3. set the participation mark (``mark_voter``), unique per voter: a second ballot is
+   refused here, and a racing one waits for the first to commit, then is refused;
 4. lock the consultation's log and read its status under the lock, so a close or a
    count that takes the lock too never misses a ballot or admits a late one;
 5. append the ballot's leaf to the log, store the ballot with no voter reference,
    sign the receipt, keep its signed tree head and count the hour's turnout.
 
-It flushes but never commits: the view commits once and only then hands out the
+It writes but never commits: the view commits once and only then hands out the
 receipt, so a receipt never leaves for a ballot that was not stored. A returned
-paper card takes steps 2 and 3 (voting.paper.services.mark_returned_card).
+paper card takes steps 2 and 3 (voting.paper.services.mark_paper_ballot).
 """
 
 import secrets
