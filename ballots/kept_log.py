@@ -21,7 +21,7 @@ from ballots.merkle_levels import HASH, MerkleLevels
 from ballots.models import Ballot
 from voting.core.models import Consultation
 
-# Consultations kept per engine, least recently used dropped first: 64 bytes a ballot
+# Consultations kept per process, least recently used dropped first: 64 bytes a ballot
 # (leaves and the levels above them), so 1,000,000 ballots keep 64 MB.
 MAX_LOGS = 4
 

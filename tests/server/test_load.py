@@ -104,13 +104,8 @@ def test_a_killed_server_loses_no_acknowledged_vote(server, session):
     assert list(indices) == list(range(ballots)) and state.tree_size == ballots
     leaves = session.execute(select(Ballot.leaf_hash).order_by(Ballot.leaf_index)).scalars()
     assert state.root_hash == merkle.root([bytes.fromhex(h) for h in leaves]).hex()
-    heads = count(session, TreeHead)
-    if session.get_bind().dialect.name == "sqlite":
-        assert heads == ballots  # one transaction holds a ballot and its tree head
-    else:
-        # A cast killed between its ballot's commit and its receipt's keeps a ballot that no
-        # receipt names (voting.core.db.release_locks); every receipt handed out has its head.
-        assert len(receipts) <= heads <= ballots
+    # One transaction holds a ballot and its tree head: a kill leaves both or neither.
+    assert count(session, TreeHead) == ballots
     for receipt in receipts:
         assert (
             tree_head(
