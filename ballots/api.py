@@ -21,13 +21,16 @@ def _error(message: str, status: int = 400) -> tuple[Response, int]:
     return jsonify({"error": {"status": status, "message": message}}), status
 
 
+# Version 2: leaves are salted commitments (ballots.commitment); salts come with contents.
+LOG_FORMAT = "buergervotum-log/v2"
+
 # Leaves and tree heads per page of the log: bounds the work one request can cause.
 PAGE = 10_000
 
 
 @bp.get("/consultations/<slug>/log")
 def log(slug: str) -> Response | tuple[Response, int]:
-    """Return the log: size, root, and a page of leaves (contents once published) and heads."""
+    """Return the log: size, root, a page of leaves (salts and contents once published), heads."""
     session = get_session()
     consultation = consultation_or_404(slug, announced=True)
     try:
@@ -49,6 +52,7 @@ def log(slug: str) -> Response | tuple[Response, int]:
     )
     return jsonify(
         {
+            "format": LOG_FORMAT,
             "consultation": consultation.slug,
             "tree_size": size,
             "root_hash": log_root(session=session, consultation_id=consultation.id).hex(),

@@ -8,8 +8,9 @@
    refused here, and a racing one waits for the first to commit, then is refused;
 4. lock the consultation's log and read its status under the lock, so a close or a
    count that takes the lock too never misses a ballot or admits a late one;
-5. append the ballot's leaf to the log, store the ballot with no voter reference,
-   sign the receipt, keep its signed tree head and count the hour's turnout.
+5. append the ballot's leaf, a salted commitment (ballots.commitment), to the log, store
+   the ballot with its salt and no voter reference, sign the receipt, keep its signed tree
+   head and count the hour's turnout.
 
 It writes but never commits: the view commits once and only then hands out the
 receipt, so a receipt never leaves for a ballot that was not stored. A returned
@@ -27,6 +28,7 @@ from sqlalchemy import bindparam, insert, select
 from sqlmodel import Session
 
 from ballots.canonical import canonical_json
+from ballots.commitment import ballot_entry, new_salt
 from ballots.content import BallotError, build_content
 from ballots.definition import BallotDefinition
 from ballots.log import append_leaf, lock_log, store_tree_head
@@ -115,13 +117,6 @@ def new_tracking_code() -> str:
     return format_code("".join(ALPHABET[byte & 31] for byte in secrets.token_bytes(12)))
 
 
-def ballot_entry(consultation: str, tracking_code: str, content: Mapping[str, Any]) -> bytes:
-    """Return the bytes of a ballot's log entry, which its leaf hash covers."""
-    return canonical_json(
-        {"consultation": consultation, "tracking_code": tracking_code, "content": content}
-    )
-
-
 def hash_code(code: str, pseudonym_key: str) -> str:
     """Return the stored hash of a polling code as typed; refuse a mistyped or malformed one."""
     try:
@@ -206,8 +201,8 @@ def cast_ballot(
     if not replace(consultation, status=status).is_open:
         raise CastRefused(Refusal.NOT_OPEN)
 
-    tracking_code = new_tracking_code()
-    leaf = leaf_hash(ballot_entry(consultation.slug, tracking_code, content))
+    tracking_code, salt = new_tracking_code(), new_salt()
+    leaf = leaf_hash(ballot_entry(consultation.slug, tracking_code, content, salt))
     appended = append_leaf(session=session, consultation_id=consultation.id, leaf_hash=leaf)
     session.execute(
         _INSERT_BALLOT,
@@ -215,6 +210,7 @@ def cast_ballot(
             "consultation_id": consultation.id,
             "tracking_code": tracking_code,
             "content": canonical_json(content).decode("utf-8"),
+            "salt": salt,
             "district": voter.district,
             "leaf_index": appended.leaf_index,
             "leaf_hash": leaf.hex(),

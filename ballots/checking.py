@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from ballots import merkle
-from ballots.casting import ballot_entry
+from ballots.commitment import ballot_entry
 from ballots.kept_log import kept_levels
 from ballots.keys import published_keys
 from ballots.log import latest_tree_head, leaf_hashes, tree_head
@@ -139,7 +139,7 @@ def check_receipt(*, session: Session, receipt: Mapping[str, Any]) -> ReceiptChe
     # The kept levels are the log as this process first read it; the ballot's own row is
     # read for every check, so a change to it shows at once.
     ballot = session.execute(
-        select(Ballot.leaf_hash, Ballot.tracking_code, Ballot.content).where(
+        select(Ballot.leaf_hash, Ballot.tracking_code, Ballot.salt, Ballot.content).where(
             Ballot.consultation_id == consultation.id, Ballot.leaf_index == index
         )
     ).one_or_none()
@@ -156,7 +156,7 @@ def check_receipt(*, session: Session, receipt: Mapping[str, Any]) -> ReceiptChe
     if consultation.is_published:
         assert ballot is not None  # included, so its row was read
         content = json.loads(ballot.content)
-        entry = ballot_entry(consultation.slug, ballot.tracking_code, content)
+        entry = ballot_entry(consultation.slug, ballot.tracking_code, content, ballot.salt)
         check.counted = merkle.leaf_hash(entry) == leaf
         check.content = content if check.counted else None
         if not check.counted:

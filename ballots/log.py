@@ -15,6 +15,7 @@ from sqlmodel import Session, col
 
 from ballots import merkle
 from ballots.canonical import canonical_json
+from ballots.commitment import ballot_entry
 from ballots.kept_log import kept_levels
 from ballots.merkle_levels import MerkleLevels
 from ballots.models import Ballot, LogState, TreeHead
@@ -155,6 +156,30 @@ def leaf_hashes(*, session: Session, consultation_id: int, tree_size: int) -> li
     return [bytes.fromhex(h) for h in rows]
 
 
+def broken_commitments(*, session: Session, consultation_id: int, slug: str) -> list[int]:
+    """Return the log positions of stored ballots whose salt and content miss their leaf.
+
+    Read in batches (a few thousand ballots held at a time), in log order.
+    """
+    rows = session.execute(
+        select(
+            col(Ballot.leaf_index),
+            col(Ballot.tracking_code),
+            col(Ballot.salt),
+            col(Ballot.content),
+            col(Ballot.leaf_hash),
+        )
+        .where(col(Ballot.consultation_id) == consultation_id)
+        .order_by(col(Ballot.leaf_index))
+        .execution_options(yield_per=2000)
+    )
+    return [
+        index
+        for index, code, salt, content, leaf in rows
+        if merkle.leaf_hash(ballot_entry(slug, code, json.loads(content), salt)).hex() != leaf
+    ]
+
+
 def _kept_levels(session: Session, consultation_id: int) -> tuple[int, MerkleLevels | None]:
     """Return the log's size and its kept levels, or None where the leaves disagree."""
     state = session.get(LogState, consultation_id)
@@ -232,14 +257,18 @@ def leaves(
     start: int = 0,
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Return leaves ``start`` to ``start+limit`` in order; contents only when asked for."""
+    """Return leaves ``start`` to ``start+limit`` in order; contents only when asked for.
+
+    A content comes with its salt, which reveals what the leaf commits to: ask for them
+    only once the result is published.
+    """
     columns: list[Mapped[Any]] = [
         col(Ballot.leaf_index),
         col(Ballot.tracking_code),
         col(Ballot.leaf_hash),
     ]
     if with_content:
-        columns.append(col(Ballot.content))
+        columns += [col(Ballot.salt), col(Ballot.content)]
     query = (
         select(*columns)
         .where(col(Ballot.consultation_id) == consultation_id, col(Ballot.leaf_index) >= start)
@@ -252,6 +281,7 @@ def leaves(
     for row in rows:
         leaf = {"leaf_index": row[0], "tracking_code": row[1], "leaf_hash": row[2]}
         if with_content:
-            leaf["content"] = json.loads(row[3])
+            leaf["salt"] = row[3]
+            leaf["content"] = json.loads(row[4])
         result.append(leaf)
     return result

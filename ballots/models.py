@@ -44,6 +44,9 @@ class Ballot(SQLModel, table=True):
     tracking_code: str = Field(max_length=20, unique=True)
     # Canonical JSON (RFC 8785 for our data): {"question key": answer}.
     content: str
+    # The leaf's secret salt (ballots.commitment), published with the content; None only
+    # for ballots cast before leaves were salted.
+    salt: str | None = Field(default=None, max_length=64)
     district: str = Field(default="", max_length=100)
     # Position in the consultation's public log, from 0, gapless; and the leaf's hash (hex).
     leaf_index: int

@@ -25,7 +25,7 @@ from sqlmodel import Session
 
 from ballots import merkle
 from ballots.canonical import canonical_json
-from ballots.casting import ballot_entry
+from ballots.commitment import ballot_entry, new_salt
 from ballots.checking import check_receipt
 from ballots.keys import publish_key, published_keys, write_key_file
 from ballots.log import store_tree_head
@@ -85,8 +85,8 @@ def seed_log(url: str, ballots: int, signer: Signer, seed: int = 7) -> list[dict
             rows = []
             for index in range(start, min(start + CHUNK, ballots)):
                 code = f"B{index // 10**6:03d}-{index // 1000 % 1000:03d}-{index % 1000:03d}"
-                content = rng.choice(CONTENTS)
-                leaf = merkle.leaf_hash(ballot_entry(SLUG, code, content))
+                content, salt = rng.choice(CONTENTS), new_salt()
+                leaf = merkle.leaf_hash(ballot_entry(SLUG, code, content, salt))
                 frontier = merkle.append(frontier, index, leaf)
                 receipt = sign_receipt(
                     {
@@ -108,6 +108,7 @@ def seed_log(url: str, ballots: int, signer: Signer, seed: int = 7) -> list[dict
                         "consultation_id": cid,
                         "tracking_code": code,
                         "content": canonical_json(content).decode(),
+                        "salt": salt,
                         "district": "",
                         "leaf_index": index,
                         "leaf_hash": leaf.hex(),

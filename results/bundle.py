@@ -11,7 +11,7 @@ from results.services import count_rows, published_result
 from voting.core.lifecycle import electorate_size
 from voting.core.models import Consultation
 
-FORMAT = "buergervotum-bundle/v1"
+FORMAT = "buergervotum-bundle/v2"
 
 
 def _utc(value: Any) -> str | None:

@@ -6,13 +6,18 @@ from typing import Any
 
 from sqlmodel import Session, func, select
 
-from ballots.log import log_root
+from ballots.log import broken_commitments, log_root
 from ballots.models import Ballot, PaperMark, Participation
 from ballots.traces import erase_cast_order
 from results.models import Result
 from results.tally import count_question
 from results.turnout import turnout
-from voting.core.lifecycle import ConsultationError, electorate_size, transition
+from voting.core.lifecycle import (
+    ConsultationError,
+    UnpublishableError,
+    electorate_size,
+    transition,
+)
 from voting.core.models import Consultation, utcnow
 
 
@@ -106,10 +111,19 @@ def tally_consultation(
 
 
 def publish_result(*, session: Session, consultation: Consultation, actor: str) -> Result:
-    """Make a tallied result public."""
+    """Make a tallied result public; refuse if a stored ballot fails its log commitment.
+
+    Publishing reveals the salts and contents: every ballot must be the one its leaf
+    committed to, or the published log would not verify.
+    """
     result = session.exec(select(Result).where(Result.consultation_id == consultation.id)).first()
     if result is None:
         raise ConsultationError(f"{consultation.slug} has not been tallied")
+    broken = broken_commitments(
+        session=session, consultation_id=consultation.id, slug=consultation.slug
+    )
+    if broken:
+        raise UnpublishableError(consultation.slug, broken)
     transition(session=session, consultation=consultation, action="publish", actor=actor)
     result.published_at = utcnow()
     result.published_by = actor

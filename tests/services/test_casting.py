@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from ballots.canonical import canonical_json
-from ballots.casting import ballot_entry
+from ballots.commitment import ballot_entry
 from ballots.merkle import leaf_hash
 from ballots.models import Ballot, Participation, TurnoutCounter
 from ballots.refusals import CastRefused
@@ -28,8 +28,12 @@ def test_cast_writes_mark_ballot_and_hourly_counter(session, signer, open_consul
     session.commit()
     ballot = session.exec(select(Ballot)).one()
     assert ballot.tracking_code == cast_result.tracking_code
-    entry = ballot_entry(open_consultation.slug, ballot.tracking_code, cast_result.content)
+    entry = ballot_entry(
+        open_consultation.slug, ballot.tracking_code, cast_result.content, ballot.salt
+    )
     assert cast_result.leaf_hash == leaf_hash(entry).hex()
+    # Each ballot gets its own 256-bit salt.
+    assert ballot.salt is not None and len(bytes.fromhex(ballot.salt)) == 32
     assert ballot.content == canonical_json(cast_result.content).decode()
     assert len(session.exec(select(Participation)).all()) == 1
     counter = session.exec(select(TurnoutCounter)).one()

@@ -34,6 +34,7 @@ def test_no_column_or_key_joins_a_mark_to_a_ballot(session):
         "consultation_id",
         "tracking_code",
         "content",
+        "salt",
         "district",
         "leaf_index",
         "leaf_hash",

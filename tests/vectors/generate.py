@@ -17,7 +17,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ballots import merkle
-from ballots.canonical import canonical_json
+from ballots.commitment import ballot_entry
 from ballots.receipts import Signer, b64url_encode, sign_receipt
 from results.methods import count
 from results.services import question_seed
@@ -181,6 +181,11 @@ def result_of(
     }
 
 
+def fixed_salt(code: str) -> str:
+    """Return a ballot's salt, derived from its code so the files are the same on every run."""
+    return hashlib.sha256(b"test vectors salt " + code.encode("ascii")).hexdigest()
+
+
 def bundle(
     entries: list[tuple[str, dict[str, Any]]],
     questions: list[dict[str, Any]] = QUESTIONS,
@@ -189,14 +194,15 @@ def bundle(
     """Return the bundle a server would publish after logging ``entries`` in order."""
     leaves, heads, frontier = [], [], []
     for index, (code, content) in enumerate(entries):
-        entry = {"consultation": SLUG, "tracking_code": code, "content": content}
-        leaf = merkle.leaf_hash(canonical_json(entry))
+        salt = fixed_salt(code)
+        leaf = merkle.leaf_hash(ballot_entry(SLUG, code, content, salt))
         frontier = merkle.append(frontier, index, leaf)
         leaves.append(
             {
                 "leaf_index": index,
                 "tracking_code": code,
                 "leaf_hash": leaf.hex(),
+                "salt": salt,
                 "content": content,
             }
         )
@@ -211,7 +217,7 @@ def bundle(
         }
         heads.append(sign_receipt(fields, SIGNER))
     return {
-        "format": "buergervotum-bundle/v1",
+        "format": "buergervotum-bundle/v2",
         "consultation": {
             "id": SLUG,
             "title": "Zukunft des Stadtparks",
@@ -251,6 +257,11 @@ def vectors() -> dict[str, dict[str, Any]]:
     flipped = copy.deepcopy(valid)
     flipped["leaves"][7]["content"]["nutzung"] = _flip(str(entries[7][1]["nutzung"] or "garten"))
     out["invalid-flipped-content.json"] = flipped
+
+    # The salt published for a ballot is not the one its leaf was committed with.
+    resalted = copy.deepcopy(valid)
+    resalted["leaves"][11]["salt"] = fixed_salt("another salt")
+    out["invalid-wrong-salt.json"] = resalted
 
     # The last ballot and its receipt vanish; log, root and result are made to fit.
     dropped = bundle(entries[:-1])

@@ -3,6 +3,7 @@
 import pytest
 from sqlmodel import select
 
+from ballots.models import Ballot
 from tests.conftest import OpenConsultation, csrf_token
 from tests.views.test_voting import vote
 from voting.core.models import AuditEvent, Consultation, Role
@@ -126,6 +127,29 @@ def test_staff_close_tally_and_publish(client, session, auth, open_consultation)
     assert turnout["by_district"] == [
         {"district": "Innenstadt", "eligible": 5, "ballots": None, "suppressed": True}
     ]
+
+
+def test_publication_names_ballots_that_fail_their_commitment(
+    client, session, auth, open_consultation
+):
+    cast_three(client, open_consultation)
+    auth.login()
+    slug = open_consultation.slug
+    for step in ("close", "tally"):
+        auth.post(f"/staff/consultations/{slug}/{step}")
+    # Someone with database access swaps the answer of the second ballot after the count.
+    ballot = session.exec(select(Ballot).where(Ballot.leaf_index == 1)).one()
+    assert '"garten"' in ballot.content
+    ballot.content = ballot.content.replace('"garten"', '"parken"')
+    session.commit()
+    auth.post("/staff/logout")
+    auth.login("pruefende", Role.EDITOR)
+
+    refused = auth.post(f"/staff/consultations/{slug}/publish")
+    page = client.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "Nichts wurde veröffentlicht" in page and "Protokollpositionen 1 " in page
+    assert status_of(session, open_consultation) == "tallied"
+    assert client.get(f"/api/v1/consultations/{slug}/bundle").status_code == 404
 
 
 def test_steps_out_of_order_change_nothing(client, session, auth, open_consultation):

@@ -23,9 +23,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from buergervotum_verifier.recount import Question, RecountError, check_answer, recount, recount_for
 
-FORMAT = "buergervotum-bundle/v1"
+FORMAT = "buergervotum-bundle/v2"
 FULL_HOUR = re.compile(r"\d{4}-\d\d-\d\dT\d\d:00:00Z")
 DOMAIN = b"buergervotum/receipt/v1\n"
+ENTRY_TAG = b"buergervotum/ballot/v2\n"
+SALT = re.compile(r"[0-9a-f]{64}")
 
 
 class VerificationError(Exception):
@@ -40,6 +42,7 @@ class Report:
     ballots: int
     tree_heads: int
     receipts: int
+    unsalted: int = 0  # leaves cast before format 2: readable while voting was open
 
 
 def canonical(value: Any) -> bytes:
@@ -128,8 +131,32 @@ def _questions(bundle: Mapping[str, Any]) -> list[Question]:
     ]
 
 
+def leaf_data(slug: str, leaf: Mapping[str, Any]) -> bytes:
+    """Return the log entry a leaf commits to: tag and canonical JSON with its salt."""
+    salt = leaf["salt"]
+    if salt is None:  # a ballot cast before format 2: no tag, no salt
+        return canonical(
+            {
+                "consultation": slug,
+                "tracking_code": leaf["tracking_code"],
+                "content": leaf["content"],
+            }
+        )
+    if not isinstance(salt, str) or not SALT.fullmatch(salt):
+        raise VerificationError(
+            f"leaf {leaf['leaf_index']}: the salt is not 64 lowercase hex digits"
+        )
+    entry = {
+        "consultation": slug,
+        "tracking_code": leaf["tracking_code"],
+        "salt": salt,
+        "content": leaf["content"],
+    }
+    return ENTRY_TAG + canonical(entry)
+
+
 def _check_leaves(bundle: Mapping[str, Any], slug: str) -> PrefixRoots:
-    """Check leaf order, hashes and tracking codes; return the roots machine at the end."""
+    """Check leaf order, commitments and tracking codes; return the roots machine at the end."""
     seen: dict[str, int] = {}
     roots = PrefixRoots()
     for position, leaf in enumerate(bundle["leaves"]):
@@ -144,9 +171,10 @@ def _check_leaves(bundle: Mapping[str, Any], slug: str) -> PrefixRoots:
                 f"tracking code {code} appears twice (leaves {seen[code]} and {position})"
             )
         seen[code] = position
-        entry = {"consultation": slug, "tracking_code": code, "content": leaf["content"]}
-        if _leaf(canonical(entry)).hex() != leaf["leaf_hash"]:
-            raise VerificationError(f"leaf {position}: the content does not match its leaf hash")
+        if _leaf(leaf_data(slug, leaf)).hex() != leaf["leaf_hash"]:
+            raise VerificationError(
+                f"leaf {position}: the salt and content do not match its leaf hash"
+            )
         roots.add(bytes.fromhex(leaf["leaf_hash"]))
     return roots
 
@@ -311,7 +339,8 @@ def verify_bundle(
             _check_receipt(receipt, bundle, keys, name)
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise VerificationError(f"the bundle is malformed: {exc!r}") from None
-    return Report(slug, roots.size, len(bundle["tree_heads"]), len(receipts or {}))
+    unsalted = sum(leaf["salt"] is None for leaf in bundle["leaves"])
+    return Report(slug, roots.size, len(bundle["tree_heads"]), len(receipts or {}), unsalted)
 
 
 def _load(path: str) -> Any:
@@ -354,4 +383,9 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
         f"OK: {report.consultation}: {report.ballots} ballots, {report.tree_heads} signed tree "
         f"heads and {report.receipts} receipts verified; the recount equals the published result."
     )
+    if report.unsalted:
+        print(
+            f"NOTE: {report.unsalted} ballots were logged without a salt (before format 2): "
+            "their contents could be read from the log while voting was open."
+        )
     return 0

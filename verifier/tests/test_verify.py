@@ -29,7 +29,8 @@ PLATFORM = ("voting", "ballots", "results", "tests", "bench")
 FRAMEWORKS = ("flask", "werkzeug", "jinja2", "sqlalchemy", "sqlmodel", "psycopg", "matplotlib")
 
 EXPECTED = {
-    "invalid-flipped-content.json": "leaf 7: the content does not match its leaf hash",
+    "invalid-flipped-content.json": "leaf 7: the salt and content do not match its leaf hash",
+    "invalid-wrong-salt.json": "leaf 11: the salt and content do not match its leaf hash",
     "invalid-dropped-ballot.json": "23 ballots but 24 participation marks",
     "invalid-duplicated-ballot.json": "appears twice (leaves 3 and 24)",
     "invalid-rewritten-tree-head.json": "tree head of size 5 does not match the first 5 leaves",

@@ -19,6 +19,14 @@ class FourEyesError(ConsultationError):
     """Publication asked for by the staff member who counted: a second person must approve."""
 
 
+class UnpublishableError(ConsultationError):
+    """Stored ballots that do not match their leaves in the log: publishing would mislead."""
+
+    def __init__(self, slug: str, leaves: list[int]) -> None:
+        self.leaves = leaves
+        super().__init__(f"{slug}: ballots at log positions {leaves} fail their commitments")
+
+
 def find_consultation(*, session: Session, slug: str) -> Consultation | None:
     """Return the consultation with this slug, if any, its questions and options loaded."""
     # Two queries for every question and option, instead of one per question on first use.

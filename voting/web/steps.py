@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from voting.core.lifecycle import ConsultationError, FourEyesError
+from voting.core.lifecycle import ConsultationError, FourEyesError, UnpublishableError
 from voting.core.models import Consultation
 from voting.web.db import get_session
 from voting.web.forms import ActionForm
@@ -39,6 +39,17 @@ def perform_step(
             _(
                 "You counted this consultation yourself: a second staff member must check "
                 "and publish the result."
+            ),
+            "error",
+        )
+    except UnpublishableError as error:
+        session.rollback()
+        flash(
+            _(
+                "Nothing was published: the stored ballots at log positions %(leaves)s do not "
+                "match what the public log committed to. The database may have been changed; "
+                "have it examined before anything is published.",
+                leaves=", ".join(str(leaf) for leaf in error.leaves[:20]),
             ),
             "error",
         )
