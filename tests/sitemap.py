@@ -82,6 +82,7 @@ def page_visits(site: Site) -> list[Visit]:
         ),
         Visit("results.api_results", {"slug": slugs[PUBLISHED]}, kind="json"),
         Visit("pages.accessibility"),
+        Visit("pages.voting_help"),
         Visit("staff.login"),
         Visit("staff.dashboard", role="editor"),
         Visit("staff.dashboard", role="auditor"),

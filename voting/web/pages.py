@@ -1,4 +1,4 @@
-"""Pages about the site itself: the accessibility statement."""
+"""Pages about the site itself: the accessibility statement and the help on voting."""
 
 from datetime import date
 
@@ -19,3 +19,9 @@ def accessibility() -> str:
         enforcement_body=config["ACCESSIBILITY_ENFORCEMENT_BODY"],
         enforcement_url=config["ACCESSIBILITY_ENFORCEMENT_URL"],
     )
+
+
+@bp.get("/hilfe/abstimmen")
+def voting_help() -> str:
+    """Explain in plain words how the ballot stays secret and what a receipt proves."""
+    return render_template("pages/voting_help.html")
