@@ -25,8 +25,8 @@ from sqlmodel import Session
 
 from ballots import merkle
 from ballots.canonical import canonical_json
-from ballots.commitment import ballot_entry, new_salt
 from ballots.checking import check_receipt
+from ballots.commitment import ballot_entry, new_salt
 from ballots.keys import publish_key, published_keys, write_key_file
 from ballots.log import store_tree_head
 from ballots.models import Ballot, LogState
