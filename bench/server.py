@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+CONFIG = ROOT / "gunicorn.conf.py"  # production's settings, its access log included
 HOST = "127.0.0.1"  # never anything else: benchmarks load this machine only
 
 
@@ -95,6 +96,8 @@ def gunicorn(
         sys.executable,
         "-m",
         "gunicorn",
+        "--config",
+        str(CONFIG),
         "--worker-class",
         "gthread",
         "--workers",

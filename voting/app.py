@@ -43,7 +43,7 @@ from voting.staff import audit_views
 from voting.staff import cli as staff_cli
 from voting.staff import tasks as staff_tasks
 from voting.staff import views as staff_views
-from voting.web import auth, db, errors, jobs, limits, pages, security
+from voting.web import auth, db, errors, jobs, limits, pages, security, vote_logging
 from voting.web import cli as web_cli
 from voting.web.labels import (
     ACTION_LABELS,
@@ -110,6 +110,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # Behind a reverse proxy: the client's address and scheme come from its headers.
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    vote_logging.init_app(app)
     db.init_app(app)
     jobs.init_app(
         app, kinds={"import": electorate_tasks.import_register, "tally": staff_tasks.count_votes}

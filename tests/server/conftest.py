@@ -24,6 +24,7 @@ from tests.conftest import PSEUDONYM_KEY
 from tests.views.test_voting import GOOD_ANSWERS
 
 ROOT = Path(__file__).resolve().parents[2]
+CONFIG = ROOT / "gunicorn.conf.py"
 START_TIMEOUT = 30
 
 
@@ -43,6 +44,8 @@ class Server:
     port: int = field(default_factory=free_port)
     settings: dict[str, str] = field(default_factory=dict)
     workers: int = 2
+    config: Path = CONFIG  # the project's gunicorn settings, as in production
+    options: list[str] = field(default_factory=list)
     process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -55,13 +58,14 @@ class Server:
             "VOTING_SIGNING_KEY_PATH": str(self.signing_key_path),
             **self.settings,
         }
-        command = [sys.executable, "-m", "gunicorn", "--preload"]
+        command = [sys.executable, "-m", "gunicorn", "--config", str(self.config), "--preload"]
         command += ["--workers", str(self.workers), "--worker-class", "gthread", "--threads", "8"]
         command += [
             "--backlog",
             "1024",
             "--bind",
             f"127.0.0.1:{self.port}",
+            *self.options,
             "voting.app:create_app()",
         ]
         log = self.instance / "gunicorn.log"
@@ -92,10 +96,29 @@ class Server:
             self.process.wait(10)
         self.process = None
 
+    def stop(self) -> None:
+        """Stop gracefully (SIGTERM to the master): workers finish and write their last logs."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(START_TIMEOUT)
+        self.process = None
+
+    def log(self) -> str:
+        """Return everything gunicorn, its workers and the app wrote (stdout and stderr)."""
+        return (self.instance / "gunicorn.log").read_text(encoding="utf-8")
+
     def request(
-        self, method: str, path: str, body: bytes | None = None, headers: dict | None = None
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict | None = None,
+        source: str | None = None,
     ) -> tuple[int, dict[str, str], bytes]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        """Send one request, from ``source`` (an address of 127.0.0.0/8) if given."""
+        connection = http.client.HTTPConnection(
+            "127.0.0.1", self.port, timeout=60, source_address=(source, 0) if source else None
+        )
         try:
             connection.request(method, path, body=body, headers=headers or {})
             response = connection.getresponse()
@@ -118,7 +141,7 @@ class Voting:
     cookie: str
     token: str
 
-    def vote(self, code: str) -> tuple[int, dict[str, Any] | None, str]:
+    def vote(self, code: str, source: str | None = None) -> tuple[int, dict[str, Any] | None, str]:
         """Post one ballot; return the status, the receipt if one came back, and the page."""
         body = urlencode({"csrf_token": self.token, "code": code, **GOOD_ANSWERS}, doseq=True)
         status, _headers, page = self.server.request(
@@ -126,6 +149,7 @@ class Voting:
             f"/consultations/{self.slug}/vote",
             body.encode(),
             {"Content-Type": "application/x-www-form-urlencoded", "Cookie": self.cookie},
+            source,
         )
         text = page.decode("utf-8")
         match = re.search(r'href="data:application/json;base64,([^"]+)"', text)
