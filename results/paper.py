@@ -1,7 +1,9 @@
 """Paper counts beside the online result: the count protocol and the combined figures.
 
 The combined outcome of each question is counted by the question's own method
-(results.methods), fed with the online and the confirmed paper figures.
+(results.methods), fed with the online and the confirmed paper figures. The protocol is
+published with small cells suppressed (results.cells): a district's figures are hidden in
+every question alike where its paper ballots, or the hidden group's, are too few.
 """
 
 from collections.abc import Iterator, Mapping
@@ -11,6 +13,7 @@ from typing import Any
 from sqlmodel import Session, func, select
 
 from ballots.models import PaperMark
+from results.cells import hidden_cells
 from results.methods import count
 from results.models import PaperCount
 from voting.core.models import Consultation, Voter
@@ -64,7 +67,7 @@ def combine_question(
 
 
 def paper_protocol(*, session: Session, consultation: Consultation) -> list[dict[str, Any]]:
-    """Return the confirmed paper counts, per district and question, as published."""
+    """Return the confirmed paper counts, per district and question, as entered."""
     rows = session.exec(
         select(PaperCount)
         .where(PaperCount.consultation_id == consultation.id, PaperCount.confirmed_by.is_not(None))
@@ -83,13 +86,31 @@ def paper_protocol(*, session: Session, consultation: Consultation) -> list[dict
     ]
 
 
+def hidden_districts(
+    protocol: list[dict[str, Any]], methods: Mapping[str, str], minimum: int
+) -> set[str]:
+    """Return the districts whose paper counts are not published (results.cells).
+
+    A confirmed count covers exactly its district's paper ballots, so each district has one
+    size in every question, and is hidden in all of them alike: a district hidden in one
+    question but shown in another would let one give the other away.
+    """
+    sizes: dict[str, int] = {}
+    for entry in protocol:
+        size = paper_total(methods.get(entry["question"], ""), entry["figures"])
+        sizes[entry["district"]] = max(sizes.get(entry["district"], 0), size)
+    names = sorted(sizes)
+    return {names[i] for i in hidden_cells([sizes[name] for name in names], minimum)}
+
+
 def paper_section(
     *, session: Session, consultation: Consultation, data: Mapping[str, Any]
 ) -> dict[str, Any] | None:
     """Return the paper channel's part of a published result; None where nothing came by post.
 
-    ``data`` is the stored online result. Only confirmed counts are used; a question
-    is combined once every district with paper ballots has a confirmed count.
+    ``data`` is the stored online result; its turnout names the minimum cell. Only
+    confirmed counts are used; a question is combined once every district with paper
+    ballots has a confirmed count.
     """
     protocol = paper_protocol(session=session, consultation=consultation)
     deleted = consultation.electorate_deleted_at is not None
@@ -106,6 +127,9 @@ def paper_section(
         return None
     online_ballots = data["turnout"]["ballots"]
     eligible = data["turnout"]["eligible"]
+    minimum = int(data["turnout"].get("minimum_cell", 0))
+    methods = {question["key"]: question["method"] for question in data["questions"]}
+    hidden = hidden_districts(protocol, methods, minimum)
     questions = []
     for question in data["questions"]:
         entries = [e for e in protocol if e["question"] == question["key"]]
@@ -115,12 +139,25 @@ def paper_section(
             complete = sum(paper_total(question["method"], e["figures"]) for e in entries) == marks
         else:
             complete = districts <= {e["district"] for e in entries}
-        paper: dict[str, int] = {}
+        paper: dict[str, int] | None = {}
         for entry in entries:
             for name, n in entry["figures"].items():
                 paper[name] = paper.get(name, 0) + n
+        if not complete:
+            # Its total covers only some districts: it must not be a small cell itself, nor
+            # give away the hidden ones among them. (Complete, it is the combined result
+            # minus the online one, published either way.)
+            sizes = {e["district"]: paper_total(question["method"], e["figures"]) for e in entries}
+            covered = sum(sizes.values())
+            held = sum(n for district, n in sizes.items() if district in hidden)
+            if 0 < covered < minimum or 0 < held < minimum:
+                paper = None
         item: dict[str, Any] = {"key": question["key"], "complete": complete, "paper": paper}
-        if complete and question["method"] in ("yes_no", "single", "approval"):
+        if (
+            complete
+            and paper is not None
+            and question["method"] in ("yes_no", "single", "approval")
+        ):
             item["combined"] = combine_question(question, paper, eligible)
         questions.append(item)
     return {
@@ -131,6 +168,12 @@ def paper_section(
             "paper": marks,
             "combined": online_ballots + marks,
         },
-        "protocol": protocol,
+        "minimum_cell": minimum,
+        "protocol": [
+            {**entry, "figures": None, "suppressed": True}
+            if entry["district"] in hidden
+            else {**entry, "suppressed": False}
+            for entry in protocol
+        ],
         "questions": questions,
     }

@@ -3,7 +3,7 @@
 All four come from one QuestionFigures, so the words, the picture and the numbers agree.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from matplotlib.figure import Figure
 
 from results import charts
+from results.cells import REMAINDER
 from results.figures import (
     QuestionFigures,
     bar_figure,
@@ -32,6 +33,7 @@ from results.figures_ranked import (
 __all__ = [
     "QuestionFigures",
     "chart_bytes",
+    "district_label",
     "figures",
     "locale_code",
     "turnout_figures",
@@ -179,6 +181,13 @@ def figures(question: dict[str, Any]) -> QuestionFigures:
     return BUILDERS[question["method"]](question, labels)
 
 
+def district_label(name: str) -> str:
+    """Return how a stored district is shown: the remainder of small ones in the reader's words."""
+    if name == REMAINDER:
+        return _("Other districts")
+    return name or _("(no district)")
+
+
 def chart_bytes(figs: QuestionFigures, fmt: str) -> bytes:
     """Render a question's chart as "svg" or "png" (PNG at twice the screen resolution)."""
     fig = figs.draw()
@@ -186,17 +195,26 @@ def chart_bytes(figs: QuestionFigures, fmt: str) -> bytes:
 
 
 def turnout_figures(consultation: Any, turnout: dict[str, Any]) -> QuestionFigures:
-    """Return turnout over time: a chart by hour and a table by day (local time)."""
+    """Return turnout over time: a chart by period and a table by day (local time).
+
+    A period is an hour, or hours merged until they hold enough ballots (results.cells).
+    """
     eligible = turnout["eligible"]
     hours, cumulative, days = [], [], {}
     total = 0
     for item in turnout.get("by_hour", []):
-        moment = datetime.strptime(item["hour"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-        local = moment.astimezone(BERLIN)
+        begin = datetime.strptime(item["hour"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        until = (
+            datetime.strptime(item["until"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+            if "until" in item
+            else begin + timedelta(hours=1)
+        )
+        # Labelled by its end: this many had voted by then.
+        local = until.astimezone(BERLIN)
         total += item["ballots"]
         hours.append(local.strftime("%d.%m. %H:00"))
         cumulative.append(total)
-        day = local.strftime("%d.%m.%Y")
+        day = (until - timedelta(hours=1)).astimezone(BERLIN).strftime("%d.%m.%Y")
         days[day] = days.get(day, 0) + item["ballots"]
     summary = _(
         "%(ballots)s of %(eligible)s eligible residents voted (%(percent)s).",
@@ -204,7 +222,11 @@ def turnout_figures(consultation: Any, turnout: dict[str, Any]) -> QuestionFigur
         eligible=fmt_int(eligible),
         percent=fmt_pct(turnout["ballots"], eligible),
     )
-    caption = _("Ballots cast so far, by hour (Europe/Berlin)")
+    caption = _(
+        "Ballots cast so far (Europe/Berlin); hours with fewer than %(min)s ballots are "
+        "shown together",
+        min=fmt_int(turnout.get("minimum_cell", 0)),
+    )
     table, running = [], 0
     for day, n in days.items():
         running += n

@@ -1,36 +1,24 @@
-"""Turnout overall, by district, by age band and by hour, with small cells suppressed.
+"""Turnout overall, by district, by age band and over time, with small cells suppressed.
 
-A cell (a district or an age band) with fewer ballots than the minimum shows no number. If
-exactly one cell of a breakdown would be suppressed, the smallest other cell is suppressed
-too, since the total minus the shown cells would otherwise reveal it.
+Districts and age bands follow results.cells.suppress; hours are merged into periods of at
+least the minimum (results.cells.merge_hours). Districts are the merged ones stored at the
+import of the electorate, the remainder among them.
 """
 
 from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlmodel import Session
 
 from ballots.models import Participation, TurnoutCounter
+from results.cells import HOUR, REMAINDER, merge_hours, suppress
 from voting.core.models import Consultation, Voter
 
 # Upper ends of the age bands (inclusive); the last band is open. Ages are reached in the
 # year the consultation closes: only the birth year is stored.
 AGE_BANDS = (17, 24, 34, 44, 54, 64, 74)
-
-
-def suppress(cells: list[dict[str, Any]], minimum: int) -> list[dict[str, Any]]:
-    """Blank the ballots of cells below `minimum`, and one more where one alone would show."""
-    hidden = {i for i, cell in enumerate(cells) if cell["ballots"] < minimum}
-    if len(hidden) == 1 and len(cells) > 1:
-        shown = sorted((c["ballots"], i) for i, c in enumerate(cells) if i not in hidden)
-        hidden.add(shown[0][1])
-    return [
-        {**cell, "ballots": None, "suppressed": True}
-        if i in hidden
-        else {**cell, "suppressed": False}
-        for i, cell in enumerate(cells)
-    ]
 
 
 def age_band(age: int, min_age: int) -> str:
@@ -76,7 +64,8 @@ def turnout(
 ) -> dict[str, Any]:
     """Return the turnout figures of a closed consultation, small cells suppressed."""
     by_district_eligible, by_district_voted = _pairs(session, Voter.district, consultation.id)
-    districts = sorted(by_district_eligible)
+    # The remainder of small districts comes last, after the districts in their own right.
+    districts = sorted(by_district_eligible, key=lambda name: (name == REMAINDER, name))
     year = consultation.closes_at.year
     years_eligible, years_voted = _pairs(session, Voter.birth_year, consultation.id)
     band_eligible: dict[str, int] = {}
@@ -93,6 +82,12 @@ def turnout(
         .where(TurnoutCounter.consultation_id == consultation.id)
         .order_by(TurnoutCounter.hour)
     ).all()
+    periods = merge_hours(
+        [(hour, n) for hour, n in hours],
+        minimum,
+        start=_hour(consultation.opens_at),
+        end=_hour(consultation.closes_at + HOUR - timedelta(microseconds=1)),
+    )
     return {
         "eligible": eligible,
         "ballots": ballots,
@@ -101,7 +96,16 @@ def turnout(
             _cells(districts, by_district_eligible, by_district_voted, "district"), minimum
         ),
         "by_age": suppress(_cells(order, band_eligible, band_voted, "band"), minimum),
+        # Each period from "hour" up to "until"; hours with few ballots share a period.
         "by_hour": [
-            {"hour": hour.strftime("%Y-%m-%dT%H:00:00Z"), "ballots": n} for hour, n in hours
+            {"hour": _utc(begin), "until": _utc(until), "ballots": n} for begin, until, n in periods
         ],
     }
+
+
+def _hour(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def _utc(hour: datetime) -> str:
+    return hour.astimezone(UTC).strftime("%Y-%m-%dT%H:00:00Z")

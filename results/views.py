@@ -17,7 +17,13 @@ from results.models import Result
 from results.numbers import format_int, format_percent
 from results.pabulib import approval_instance, write_pb
 from results.paper import paper_section
-from results.presentation import chart_bytes, figures, locale_code, turnout_figures
+from results.presentation import (
+    chart_bytes,
+    district_label,
+    figures,
+    locale_code,
+    turnout_figures,
+)
 from results.services import publish_result, published_result, tally_consultation
 from results.tally import stream_answers
 from voting.core.lifecycle import find_consultation
@@ -226,6 +232,11 @@ def publish(slug: str) -> Response:
 @bp.app_template_global("format_int")
 def _format_int(n: int) -> str:
     return format_int(n, locale_code())
+
+
+@bp.app_template_global("district_label")
+def _district_label(name: str) -> str:
+    return district_label(name)
 
 
 @bp.app_template_global("format_percent")

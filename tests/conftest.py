@@ -227,8 +227,14 @@ def open_consultation(session: Session) -> OpenConsultation:
     return make_open_consultation(session)
 
 
-def make_open_consultation(session: Session, voters: int = 5, **overrides: Any) -> OpenConsultation:
-    """Load, schedule, import an electorate and open a consultation; commit."""
+def make_open_consultation(
+    session: Session, voters: int = 5, min_district_voters: int = 1, **overrides: Any
+) -> OpenConsultation:
+    """Load, schedule, import an electorate and open a consultation; commit.
+
+    Every voter lives in "Innenstadt", kept under its name unless ``min_district_voters``
+    (1 here, 10 in the app) is more than ``voters`` (then stored as results.cells.REMAINDER).
+    """
     spec = parse_spec(spec_data(**overrides), known_methods=KNOWN_METHODS)
     consultation, _ = load_consultation(session=session, spec=spec, actor="test")
     letters: list[Letter] = []
@@ -239,6 +245,7 @@ def make_open_consultation(session: Session, voters: int = 5, **overrides: Any) 
         pseudonym_key=PSEUDONYM_KEY,
         write_letter=letters.append,
         actor="test",
+        min_district_voters=min_district_voters,
     )
     session.commit()
     return OpenConsultation(consultation.id, consultation.slug, [letter.code for letter in letters])

@@ -108,6 +108,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             pseudonym_key=PSEUDONYM_KEY,
             signing_key_path=instance / "signing-key.pem",
             signing_key_passphrase=None,
+            min_district_voters=10,
         )
         session.commit()
         site = populate(app, session)

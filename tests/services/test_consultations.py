@@ -114,6 +114,7 @@ def test_lifecycle_steps_in_order_each_recorded(session):
         session=session,
         consultation=consultation,
         rows=register_rows(2),
+        min_district_voters=1,
         pseudonym_key="k",
         write_letter=lambda letter: None,
         actor="anna",

@@ -5,11 +5,13 @@ import io
 import pytest
 from sqlmodel import select
 
+from results.cells import REMAINDER
 from tests.conftest import KNOWN_METHODS, spec_data
 from voting.consultations.services import load_consultation, parse_spec
+from voting.core.audit import latest_event
 from voting.core.codes import normalise_code
 from voting.core.lifecycle import ConsultationError
-from voting.core.models import Voter
+from voting.core.models import Consultation, Voter
 from voting.core.pseudonyms import code_hash, person_ref
 from voting.electorate.services import ElectorateError, import_electorate, read_register
 
@@ -21,7 +23,7 @@ def consultation(session, **overrides):  # type: ignore[no-untyped-def]
     return load_consultation(session=session, spec=spec, actor="test")[0]
 
 
-def run_import(session, text, **overrides):  # type: ignore[no-untyped-def]
+def run_import(session, text, minimum=1, **overrides):  # type: ignore[no-untyped-def]
     letters = []
     report = import_electorate(
         session=session,
@@ -30,6 +32,7 @@ def run_import(session, text, **overrides):  # type: ignore[no-untyped-def]
         pseudonym_key="key",
         write_letter=letters.append,
         actor="test",
+        min_district_voters=minimum,
     )
     return report, letters
 
@@ -48,6 +51,22 @@ def test_voters_are_stored_as_keyed_hashes_with_district_and_birth_year(session)
     for personal in ("Erika", "Mustermann", "Marktstraße", "67655", letters[0].code):
         assert personal not in stored
     assert letters[0].family_name == "Mustermann"
+
+
+def test_districts_with_too_few_voters_are_stored_as_the_remainder(session):
+    lines = [f"{i};A;B;S 1;67655;KL;Nord;01.01.1990\n" for i in range(10)]
+    lines += [f"{i};A;B;S 1;67655;KL;{name};01.01.1990\n" for i, name in ((20, "Süd"), (21, "Ost"))]
+    report, letters = run_import(session, HEADER + "".join(lines), minimum=10)
+    assert report.imported == 12 and report.merged == ["Ost", "Süd"]
+    stored = session.exec(select(Voter.district)).all()
+    assert sorted(set(stored)) == ["Nord", REMAINDER] and stored.count(REMAINDER) == 2
+    # The letter still names the resident's own district; staff learn the merge from the audit.
+    assert {letter.district for letter in letters} == {"Nord", "Süd", "Ost"}
+    consultation_id = session.exec(select(Consultation.id)).one()
+    event = latest_event(
+        session=session, consultation_id=consultation_id, action="electorate.imported"
+    )
+    assert event is not None and event.details["merged_districts"] == ["Ost", "Süd"]
 
 
 def test_comma_separated_files_and_birth_years_are_read():
@@ -114,4 +133,5 @@ def test_a_second_import_is_refused(session):
             pseudonym_key="key",
             write_letter=lambda letter: None,
             actor="test",
+            min_district_voters=1,
         )

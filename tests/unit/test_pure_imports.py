@@ -5,7 +5,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 CHECK = (
-    "import results.methods, results.methods.params, results.charts, results.numbers, "
+    "import results.methods, results.methods.params, results.cells, results.charts, "
+    "results.numbers, "
     "results.pabulib, sys; "
     "assert 'flask' not in sys.modules and 'sqlmodel' not in sys.modules "
     "and 'sqlalchemy' not in sys.modules and 'matplotlib.pyplot' not in sys.modules "

@@ -3,8 +3,9 @@
 from sqlmodel import select
 
 from ballots.models import PaperMark
+from results.cells import REMAINDER
 from results.models import PaperCount
-from tests.conftest import csrf_token, log_in_as, make_staff
+from tests.conftest import csrf_token, log_in_as, make_open_consultation, make_staff
 from tests.views.test_voting import vote
 from voting.core.lifecycle import transition
 from voting.core.models import Consultation, Role
@@ -163,4 +164,28 @@ def test_results_show_online_paper_and_combined_with_the_protocol(
     assert data["paper"]["turnout"] == {"eligible": 5, "online": 1, "paper": 2, "combined": 3}
     brunnen = data["paper"]["questions"][0]
     assert brunnen["combined"]["details"]["counts"] == {"yes": 1, "no": 2, "abstain": 0}
-    assert data["paper"]["protocol"][0]["figures"] == figures
+    # Two paper ballots in the district: its row shows no figures (results.cells). Their
+    # total stays, as the combined result minus the online one would tell it anyway.
+    assert data["paper"]["protocol"][0]["figures"] is None
+    assert data["paper"]["protocol"][0]["suppressed"] is True
+    assert brunnen["paper"] == figures and "nicht angezeigt" in page
+
+
+def test_small_districts_are_counted_together_as_the_remainder(client, session):
+    # Five voters in Innenstadt, fewer than the minimum of 10: stored as the remainder.
+    opened = make_open_consultation(session, min_district_voters=10)
+    slug = opened.slug
+    anna, bernd = make_staff(session, "anna"), make_staff(session, "bernd")
+    log_in_as(client, anna)
+    mark(client, slug, opened.codes[0])
+    close(session, opened)
+    page = client.get(paper_url(slug)).get_data(as_text=True)
+    assert f'<option value="{REMAINDER}">Übrige Bezirke</option>' in page
+    assert 'value="Innenstadt"' not in page
+    assert "als „Übrige Bezirke“ gezählt: Innenstadt." in page  # which cards go there
+    figures = {"yes": 1, "no": 0, "abstain": 0, "blank": 0, "invalid": 0}
+    assert enter(client, slug, figures).status_code == 400
+    for user in (anna, bernd):
+        log_in_as(client, user)
+        assert enter(client, slug, figures, district=REMAINDER).status_code == 302
+    assert session.exec(select(PaperCount.district)).all() == [REMAINDER]

@@ -58,6 +58,7 @@ def load_demo(
     pseudonym_key: str,
     signing_key_path: Path,
     signing_key_passphrase: str | None,
+    min_district_voters: int,
     now: datetime | None = None,
 ) -> list[str]:
     """Set up the demo once; running it again changes nothing. Return what to tell the user."""
@@ -87,6 +88,7 @@ def load_demo(
             pseudonym_key=pseudonym_key,
             write_letter=letters.append,
             actor="demo",
+            min_district_voters=min_district_voters,
         )
         codes_file.write_text(
             f"# Demo polling codes for “{consultation.title}”, one vote each.\n"
@@ -126,6 +128,7 @@ def demo_command() -> None:
             pseudonym_key=current_app.config["PSEUDONYM_KEY"],
             signing_key_path=Path(current_app.config["SIGNING_KEY_PATH"]),
             signing_key_passphrase=current_app.config["SIGNING_KEY_PASSPHRASE"],
+            min_district_voters=int(current_app.config["MIN_DISTRICT_BALLOTS"]),
         )
     for line in report:
         click.echo(line)

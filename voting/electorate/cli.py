@@ -48,6 +48,7 @@ def electorate_import(slug: str, file: Path, letters: Path, actor: str) -> None:
                     pseudonym_key=current_app.config["PSEUDONYM_KEY"],
                     write_letter=written.append,
                     actor=actor,
+                    min_district_voters=int(current_app.config["MIN_DISTRICT_BALLOTS"]),
                 )
             with click.progressbar(length=len(written), label="Writing letters") as bar:
                 data = letters_file(

@@ -36,6 +36,7 @@ def store_register(
     pseudonym_key: str,
     actor: str,
     progress: Progress,
+    min_district_voters: int,
 ) -> tuple[dict[str, Any], list[Letter]]:
     """Store the electorate of ``raw`` (flushed, not committed); return the report and letters.
 
@@ -57,12 +58,14 @@ def store_register(
         pseudonym_key=pseudonym_key,
         write_letter=letters.append,
         actor=actor,
+        min_district_voters=min_district_voters,
         skipped_lines=len(scan.problems),
     )
     result = {
         "imported": report.imported,
         "excluded": dict(report.excluded),
         "skipped_lines": len(scan.problems),
+        "merged_districts": report.merged,
         "letters": len(letters),
     }
     return result, letters

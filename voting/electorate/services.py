@@ -2,7 +2,9 @@
 
 Per voter only a keyed hash of the person id, the district and the birth year
 are stored. Names and addresses pass through to the letters for the print shop
-and are never stored.
+and are never stored. A district with fewer eligible voters than the minimum cell
+is stored as the remainder of small districts (results.cells), in the import's own
+transaction: a ballot, a paper count or a published figure never names it.
 """
 
 import csv
@@ -12,9 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TextIO
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from sqlmodel import Session
 
+from results.cells import REMAINDER, merged_districts
 from voting.core.audit import record_event
 from voting.core.codes import generate_code, normalise_code
 from voting.core.lifecycle import BERLIN, ConsultationError, electorate_size, transition
@@ -93,6 +96,8 @@ class ImportReport:
 
     imported: int = 0
     excluded: Counter[str] = field(default_factory=Counter)
+    # The districts counted together as the remainder, too small on their own.
+    merged: list[str] = field(default_factory=list)
 
 
 def _header_map(header: list[str]) -> dict[str, int]:
@@ -222,11 +227,14 @@ def import_electorate(
     pseudonym_key: str,
     write_letter: Callable[[Letter], None],
     actor: str,
+    min_district_voters: int,
     skipped_lines: int = 0,
 ) -> ImportReport:
     """Store the eligible persons as voters with fresh polling codes, one letter each.
 
-    ``skipped_lines`` is how many bad lines staff chose to leave out; it is audited.
+    Districts with fewer than ``min_district_voters`` voters are stored merged into the
+    remainder. ``skipped_lines`` is how many bad lines staff chose to leave out; it is
+    audited.
     """
     if consultation.status not in (Status.DRAFT, Status.SCHEDULED):
         raise ConsultationError(
@@ -236,6 +244,7 @@ def import_electorate(
     if electorate_size(session=session, consultation_id=consultation.id):
         raise ConsultationError(f"{consultation.slug} already has an electorate")
     report = ImportReport()
+    sizes: Counter[str] = Counter()
     seen: dict[str, int] = {}
     # Plain rows in batches: an ORM object per voter would take most of the import's time.
     batch: list[dict[str, object]] = []
@@ -273,8 +282,12 @@ def import_electorate(
             )
         )
         report.imported += 1
+        sizes[row.district] += 1
     if batch:
         session.execute(insert(Voter), batch)
+    report.merged = merge_small_districts(
+        session=session, consultation_id=consultation.id, sizes=sizes, minimum=min_district_voters
+    )
     session.flush()
     record_event(
         session=session,
@@ -284,8 +297,24 @@ def import_electorate(
         imported=report.imported,
         excluded=dict(report.excluded),
         skipped_lines=skipped_lines,
+        merged_districts=report.merged,
     )
     return report
+
+
+def merge_small_districts(
+    *, session: Session, consultation_id: int, sizes: Counter[str], minimum: int
+) -> list[str]:
+    """Store the voters of every district below ``minimum`` under the remainder; return those."""
+    small = sorted(name for name, kept in merged_districts(sizes, minimum).items() if kept != name)
+    if small:
+        # Before the electorate can vote: ballots copy the voter's district as stored.
+        session.execute(
+            update(Voter)
+            .where(Voter.consultation_id == consultation_id, Voter.district.in_(small))
+            .values(district=REMAINDER)
+        )
+    return small
 
 
 def open_with_electorate(
@@ -296,6 +325,7 @@ def open_with_electorate(
     pseudonym_key: str,
     write_letter: Callable[[Letter], None],
     actor: str,
+    min_district_voters: int,
 ) -> ImportReport:
     """Schedule a draft, import its electorate and open it, each step audited."""
     transition(session=session, consultation=consultation, action="schedule", actor=actor)
@@ -306,6 +336,7 @@ def open_with_electorate(
         pseudonym_key=pseudonym_key,
         write_letter=write_letter,
         actor=actor,
+        min_district_voters=min_district_voters,
     )
     transition(session=session, consultation=consultation, action="open", actor=actor)
     return report

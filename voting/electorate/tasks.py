@@ -38,6 +38,7 @@ def import_register(run: JobRun) -> dict[str, Any]:
             pseudonym_key=run.config["PSEUDONYM_KEY"],
             actor=job.actor,
             progress=run.progress,
+            min_district_voters=int(run.config["MIN_DISTRICT_BALLOTS"]),
         )
         # Kept before the commit: after it, these letters hold the only copy of the codes.
         run.files.write_pending(dump_letters(letters))

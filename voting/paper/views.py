@@ -12,6 +12,8 @@ from ballots.forms import YES_NO_LABELS
 from ballots.refusals import STATUS, CastRefused, refusal_message
 from results.models import Result
 from results.paper import paper_marks_by_district, paper_section
+from results.presentation import district_label
+from voting.core.audit import latest_event
 from voting.core.models import Consultation, Question
 from voting.paper.forms import (
     FIELD_LABELS,
@@ -90,6 +92,14 @@ def _districts(consultation: Consultation) -> list[str]:
     return electorate_districts(session=get_session(), consultation_id=consultation.id)
 
 
+def _merged_districts(consultation: Consultation) -> list[str]:
+    """Return the districts whose cards are counted under the remainder (results.cells)."""
+    imported = latest_event(
+        session=get_session(), consultation_id=consultation.id, action="electorate.imported"
+    )
+    return list(imported.details.get("merged_districts", [])) if imported else []
+
+
 def _count_form(question: Question, districts: list[str], formdata: bool) -> PaperCountForm:
     form_class = paper_count_form_class(question, count_fields(question))
     form = (
@@ -97,7 +107,7 @@ def _count_form(question: Question, districts: list[str], formdata: bool) -> Pap
         if formdata
         else form_class(formdata=None, prefix=f"q-{question.key}")
     )
-    form.district.choices = [(d, d or _("(no district)")) for d in districts]
+    form.district.choices = [(d, district_label(d)) for d in districts]
     return form
 
 
@@ -118,6 +128,7 @@ def _render(
         "staff/paper.html",
         consultation=consultation,
         marks=paper_marks_by_district(session=session, consultation_id=consultation.id),
+        merged=_merged_districts(consultation),
         counts=paper_counts(session=session, consultation_id=consultation.id),
         questions=questions,
         mark_form=mark_form or PaperMarkForm(formdata=None),
