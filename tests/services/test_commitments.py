@@ -111,6 +111,7 @@ def test_no_ballot_of_the_demo_can_be_read_from_the_open_log(
         pseudonym_key=PSEUDONYM_KEY,
         signing_key_path=signing_key_path,
         signing_key_passphrase=None,
+        min_district_voters=10,
     )
     session.commit()
     demo = find_consultation(session=session, slug=json.loads(DEFINITION.read_text())["slug"])
