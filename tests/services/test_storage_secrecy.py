@@ -231,7 +231,9 @@ def test_the_database_files_are_readable_by_their_owner_only(tmp_path):
         engine.dispose()
 
 
-def wal_attack(wal: bytes, main: Path, consultation_id: int, leaves: dict[int, int]) -> dict:
+def wal_attack(
+    wal: bytes, main: Path, consultation_id: int, leaves: dict[int, int]
+) -> dict[int, int]:
     """Replay the WAL's commits in time order; pair the one mark and one ballot each adds.
 
     The participation table and the ballot table are found by their root pages in the
@@ -317,7 +319,7 @@ def pages_of_marks_and_ballots(main: Path, wal: bytes) -> set[int]:
     )
 
 
-def test_the_sqlite_files_after_the_close_pair_no_mark_with_its_ballot(
+def test_the_sqlite_files_after_close_and_count_pair_no_mark_with_its_ballot(
     sqlite_app, signer, tmp_path
 ):
     engine = sqlite_app.extensions[ENGINE]
@@ -446,7 +448,7 @@ def postgresql_attacks(
     return inferred
 
 
-def test_a_postgresql_dump_after_the_close_pairs_no_mark_with_its_ballot(
+def test_postgresql_after_close_and_count_pairs_no_mark_with_its_ballot(
     app, session, signer, database_url
 ):
     if session.get_bind().dialect.name != "postgresql":
