@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from results.methods import InvalidBallot, count
 from results.methods.pb_equal_shares import COMPLETIONS
 from results.pabulib import PabulibError, read_pb
-from results.services import publish_result, tally_consultation
+from results.services import count_consultation, publish_result
 from voting.core.lifecycle import ConsultationError
 from voting.web.cli import actor_option, consultation_or_fail, session_scope
 
@@ -37,7 +37,7 @@ def tally_command(slug: str, actor: str) -> None:
                 shown[0].update(done - shown[0].pos)
 
             try:
-                result = tally_consultation(
+                result = count_consultation(
                     session=session,
                     consultation=consultation,
                     actor=actor,

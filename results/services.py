@@ -6,19 +6,21 @@ from typing import Any
 
 from sqlmodel import Session, func, select
 
-from ballots.log import broken_commitments, log_root
+from ballots.log import broken_commitments, lock_log, log_root
 from ballots.models import Ballot, PaperMark, Participation
-from ballots.traces import erase_cast_order
+from ballots.traces import erase_traces
 from results.models import Result
 from results.tally import count_question
 from results.turnout import turnout
+from voting.core.db import begin_write
 from voting.core.lifecycle import (
     ConsultationError,
+    StorageTracesError,
     UnpublishableError,
     electorate_size,
     transition,
 )
-from voting.core.models import Consultation, utcnow
+from voting.core.models import Consultation, Status, utcnow
 
 
 def count_rows(session: Session, model: type, consultation_id: int) -> int:
@@ -46,7 +48,15 @@ def tally_consultation(
     Ties that a method must break are drawn by lot from the consultation's final
     ballot-log root (see results.methods.lot), which anyone can recompute.
     ``progress(done, total)`` hears how many of the ballots × questions are counted.
+    Run it through ``count_consultation``, which first erases the order of voting.
     """
+    begin_write(session)
+    # A cast that found voting open under the log's lock is stored before the count reads,
+    # and a second count waits here and then, reading the status anew, finds it counted.
+    lock_log(session=session, consultation_id=consultation.id)
+    session.refresh(consultation, ["status"])
+    if consultation.status != Status.CLOSED:
+        raise ConsultationError(f"cannot tally {consultation.slug}: it is {consultation.status}")
     lot_seed = log_root(session=session, consultation_id=consultation.id)
     eligible = electorate_size(session=session, consultation_id=consultation.id)
     ballots = count_rows(session, Ballot, consultation.id)
@@ -59,8 +69,6 @@ def tally_consultation(
         raise ConsultationError(
             f"{consultation.slug}: {ballots} ballots but {marks} participation marks"
         )
-    # Voting is over: storage must not keep the order in which marks and ballots came in.
-    erase_cast_order(session=session, consultation_id=consultation.id)
     questions = []
     total = ballots * len(consultation.questions)
     done = 0
@@ -108,6 +116,37 @@ def tally_consultation(
     session.add(result)
     session.flush()
     return result
+
+
+def count_consultation(
+    *,
+    session: Session,
+    consultation: Consultation,
+    actor: str,
+    min_district_ballots: int = 10,
+    progress: Callable[[int, int], None] | None = None,
+) -> Result:
+    """Erase the order of voting from storage, then tally; refuse to count if it remains.
+
+    The erasure (ballots.traces) was run at the close already; it runs again here so that
+    no count runs on storage that still holds the order, should it have failed then. It
+    needs the database outside any transaction, so this commits the session's transaction
+    (at the edge, where nothing is pending) and then begins one again as a writer.
+    """
+    consultation_id = consultation.id
+    session.commit()
+    if not erase_traces(engine=session.get_bind().engine, consultation_id=consultation_id):
+        raise StorageTracesError(
+            f"{consultation.slug}: the order of voting could not be erased from storage"
+        )
+    begin_write(session)
+    return tally_consultation(
+        session=session,
+        consultation=consultation,
+        actor=actor,
+        min_district_ballots=min_district_ballots,
+        progress=progress,
+    )
 
 
 def publish_result(*, session: Session, consultation: Consultation, actor: str) -> Result:

@@ -24,7 +24,7 @@ from results.presentation import (
     locale_code,
     turnout_figures,
 )
-from results.services import publish_result, published_result, tally_consultation
+from results.services import count_consultation, publish_result, published_result
 from results.tally import stream_answers
 from voting.core.lifecycle import find_consultation
 from voting.core.models import Consultation, Status
@@ -216,7 +216,7 @@ def api_results(slug: str) -> Response:
 def tally(slug: str) -> Response:
     """Count a closed consultation; the result stays under embargo until published."""
     step = partial(
-        tally_consultation,
+        count_consultation,
         min_district_ballots=int(current_app.config["MIN_DISTRICT_BALLOTS"]),
     )
     return perform_step(slug, step, lambda _item: _("The votes were counted."))

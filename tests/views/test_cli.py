@@ -38,9 +38,11 @@ def test_load_import_open_close_tally_publish(app, session, tmp_path: Path):
     assert len(letter_lines) == 3 and "Weiß" in letter_lines[1]
     assert oct(letters.stat().st_mode & 0o777) == "0o600"
     assert len(session.exec(select(Voter)).all()) == 2
+    session.rollback()  # a snapshot held open would keep the close from emptying SQLite's log
 
     for step in ("open", "close"):
-        assert runner.invoke(args=["consultations", step, "stadtpark"]).exit_code == 0
+        result = runner.invoke(args=["consultations", step, "stadtpark"])
+        assert result.exit_code == 0 and "could not yet be erased" not in result.output
     counted = runner.invoke(args=["results", "tally", "stadtpark"])
     assert counted.exit_code == 0 and "Counting" in counted.output, counted.output
     same = runner.invoke(args=["results", "publish", "stadtpark"])

@@ -8,10 +8,12 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlmodel import select
 
+from ballots.traces import erase_traces
 from voting.consultations.services import load_consultation, parse_spec
 from voting.core.lifecycle import ConsultationError, transition
 from voting.core.models import Consultation
 from voting.web.cli import actor_option, consultation_or_fail, failing, session_scope
+from voting.web.db import get_engine
 
 consultations_cli = AppGroup("consultations", help="Define and run consultations.")
 
@@ -49,7 +51,16 @@ def _step_command(action: str) -> None:
         with session_scope() as session:
             consultation = consultation_or_fail(session, slug)
             transition(session=session, consultation=consultation, action=action, actor=actor)
-            click.echo(f"{slug}: {consultation.status}")
+        click.echo(f"{slug}: {consultation.status}")
+        # Once the close is committed: storage forgets the order of voting (ballots.traces).
+        if action == "close" and not erase_traces(
+            engine=get_engine(), consultation_id=consultation.id
+        ):
+            click.echo(
+                f"{slug}: the order of voting could not yet be erased from storage "
+                "(see the log); counting tries again first.",
+                err=True,
+            )
 
 
 for _action in ("schedule", "open", "close"):

@@ -1,8 +1,11 @@
 """Database engines and write transactions; the per-request session is voting.web.db's."""
 
+import os
+import stat
+from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event, make_url
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel
 
@@ -17,6 +20,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if not url.startswith("sqlite"):
         # A connection the server dropped (a restart) is replaced before use, unseen.
         return create_engine(url, pool_pre_ping=True, **kwargs)
+    restrict_to_owner(url)
     engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
 
     @event.listens_for(engine, "connect")
@@ -40,6 +44,23 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def restrict_to_owner(url: str) -> None:
+    """Make a SQLite database file readable and writable by its owner only, creating it so.
+
+    SQLite gives the write-ahead log and shared-memory files it creates the database
+    file's mode; ones left from before are tightened too.
+    """
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if not path.exists() and path.parent.is_dir():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if file.exists():
+            file.chmod(stat.S_IMODE(file.stat().st_mode) & 0o700)
 
 
 def begin_write(session: Session) -> None:

@@ -27,6 +27,10 @@ class UnpublishableError(ConsultationError):
         super().__init__(f"{slug}: ballots at log positions {leaves} fail their commitments")
 
 
+class StorageTracesError(ConsultationError):
+    """Storage still holds the order of voting (ballots.traces); the count waits for it."""
+
+
 def find_consultation(*, session: Session, slug: str) -> Consultation | None:
     """Return the consultation with this slug, if any, its questions and options loaded."""
     # Two queries for every question and option, instead of one per question on first use.

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from results.services import tally_consultation
+from results.services import count_consultation
 from voting.core.lifecycle import ConsultationError
 from voting.core.models import Consultation
 from voting.web.jobs import JobRun
@@ -15,7 +15,7 @@ def count_votes(run: JobRun) -> dict[str, Any]:
     if consultation is None:
         raise ConsultationError("the consultation no longer exists")
     run.progress("tally", 0, 1)
-    result = tally_consultation(
+    result = count_consultation(
         session=session,
         consultation=consultation,
         actor=run.job.actor,

@@ -17,13 +17,14 @@ from sqlmodel import func, select
 from werkzeug.wrappers import Response
 
 from ballots.models import Participation
+from ballots.traces import erase_traces
 from voting.core.audit import latest_event, record_event
 from voting.core.lifecycle import TRANSITIONS, electorate_size, transition
 from voting.core.models import AuditEvent, Consultation, Job, JobStatus
 from voting.staff.forms import LoginForm
 from voting.staff.services import authenticate
 from voting.web.auth import EDITORS, STAFF, role_required
-from voting.web.db import get_session
+from voting.web.db import get_engine, get_session
 from voting.web.forms import ActionForm
 from voting.web.jobs import create_job, enqueue, job_files, progress
 from voting.web.labels import STATUS_LABELS
@@ -136,6 +137,17 @@ def step(slug: str, action: str) -> Response:
         lambda item: _(
             "Done: the consultation is now “%(status)s”.", status=STATUS_LABELS[item.status]
         ),
+        then=_erase_traces if action == "close" else None,
+    )
+
+
+def _erase_traces(item: Consultation) -> str | None:
+    """Erase the order of voting from storage once the close is committed; warn if it failed."""
+    if erase_traces(engine=get_engine(), consultation_id=item.id):
+        return None
+    return _(
+        "Voting is closed, but the order in which the votes came in could not yet be erased "
+        "from the database files. Counting the votes tries again first."
     )
 
 

@@ -8,7 +8,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from voting.core.lifecycle import ConsultationError, FourEyesError, UnpublishableError
+from voting.core.lifecycle import (
+    ConsultationError,
+    FourEyesError,
+    StorageTracesError,
+    UnpublishableError,
+)
 from voting.core.models import Consultation
 from voting.web.db import get_session
 from voting.web.forms import ActionForm
@@ -18,12 +23,16 @@ Step = Callable[..., Any]
 
 
 def perform_step(
-    slug: str, step: Callable[..., Any], done: Callable[[Consultation], str]
+    slug: str,
+    step: Callable[..., Any],
+    done: Callable[[Consultation], str],
+    then: Callable[[Consultation], str | None] | None = None,
 ) -> Response:
     """Run one lifecycle step for the logged-in staff member and go back to the consultation.
 
     The step takes ``session``, ``consultation`` and ``actor``; a step that the
-    consultation's state does not allow changes nothing and says so.
+    consultation's state does not allow changes nothing and says so. ``then`` runs
+    once the step is committed, outside any transaction, and may return a warning.
     """
     session = get_session()
     item = consultation_or_404(slug)
@@ -33,6 +42,18 @@ def perform_step(
         step(session=session, consultation=item, actor=current_user.username)
         session.commit()
         flash(done(item), "success")
+        warning = then(item) if then is not None else None
+        if warning:
+            flash(warning, "error")
+    except StorageTracesError:
+        session.rollback()
+        flash(
+            _(
+                "The votes cannot be counted yet: the order in which they came in could not "
+                "be erased from the database files. The server log says why; try again."
+            ),
+            "error",
+        )
     except FourEyesError:
         session.rollback()
         flash(
