@@ -364,11 +364,9 @@ def verify_bundle(
 
 def _load(path: str) -> dict[str, Any]:
     try:
-        data = Path(path).read_bytes()
+        return reading.read(Path(path))
     except OSError as exc:
         raise VerificationError(f"{path}: cannot be read as JSON ({exc})") from None
-    try:
-        return reading.parse(data)
     except VerificationError as exc:
         raise VerificationError(f"{path}: {exc}") from None
 
