@@ -19,8 +19,10 @@ from buergervotum_verifier.errors import VerificationError
 # I-JSON (RFC 7493), on which RFC 8785 builds: integers beyond ±(2^53 - 1) are not read
 # alike everywhere. The bundle holds no fractions (decimal figures are strings).
 LARGEST = 2**53 - 1
-NESTING = 100  # a bundle nests six levels deep; beyond Python's limit the place is named at this
-TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+# A bundle nests six levels deep. Python's parser stops near 1,000; the place named is where
+# the nesting first passes this.
+NESTING = 100
+TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')  # a string (skipped) or a bracket
 
 
 class _Refused:
@@ -83,7 +85,8 @@ def member(path: str, key: str) -> str:
 
 def _where(text: str, position: int) -> str:
     line = text.count("\n", 0, position) + 1
-    return f"line {line} column {position - text.rfind(chr(10), 0, position)}"
+    column = position - text.rfind("\n", 0, position)
+    return f"line {line} column {column}"
 
 
 def _first_refusal(document: Any) -> tuple[str, str]:

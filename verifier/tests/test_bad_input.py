@@ -52,6 +52,13 @@ def test_deep_nesting_is_refused_with_its_place(capsys, tmp_path):
     assert line.endswith("file0.json: line 1 column 111: nested more than 100 levels deep")
 
 
+def test_brackets_inside_strings_do_not_count_as_nesting(capsys, tmp_path):
+    text = '{"title": "[[[[\\"[[[[", "leaves": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    assert refused(capsys, tmp_path, text).endswith(
+        "line 1 column 134: nested more than 100 levels deep"
+    )
+
+
 def test_deep_nesting_inside_a_ballot_is_refused(capsys, tmp_path):
     text = json.dumps(planted(["leaves", 3, "content", "name"]), ensure_ascii=False)
     text = text.replace('"PLACEHOLDER"', "[" * 50_000 + "]" * 50_000)
