@@ -43,11 +43,15 @@ class Report:
     unsalted: int = 0  # leaves cast before format 2: readable while voting was open
 
 
+# One encoder for every call: json.dumps would build a new one per leaf and per head.
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+
+
 def canonical(value: Any) -> bytes:
     """Return RFC 8785 JSON for our data: sorted keys, no white space, UTF-8, no floats."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
+    return _CANONICAL.encode(value).encode("utf-8")
 
 
 def _leaf(data: bytes) -> bytes:
