@@ -135,6 +135,7 @@ def open_consultation(url: str, voters: int, pseudonym_key: str) -> list[str]:
                 for i in range(voters)
             ),
             pseudonym_key=pseudonym_key,
+            min_district_voters=1,  # one district; nothing to merge
             write_letter=letters.append,
             actor="bench",
         )
