@@ -4,4 +4,5 @@ import sys
 
 from buergervotum_verifier.verify import main
 
-sys.exit(main(prog="python -m buergervotum_verifier"))
+if __name__ == "__main__":  # not again in the processes that check signatures
+    sys.exit(main(prog="python -m buergervotum_verifier"))
