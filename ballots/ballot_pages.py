@@ -16,6 +16,7 @@ from ballots.keys import read_signer
 from ballots.limits import mark_code_refused
 from ballots.receipts import Signer
 from ballots.refusals import STATUS, CastRefused, refusal_message
+from ballots.signed_steps import Signing
 from voting.core.models import Status
 from voting.web.db import get_session
 
@@ -39,6 +40,11 @@ def current_signer() -> Signer:
         )
         current_app.extensions[SIGNER_KEY] = signer
     return signer
+
+
+def current_signing() -> Signing:
+    """Return what a signed lifecycle step needs: the receipt signer and the threshold."""
+    return Signing(current_signer(), int(current_app.config["MIN_DISTRICT_BALLOTS"]))
 
 
 def recorded_answers(

@@ -224,6 +224,7 @@ def cast_ballot(
             "leaf_hash": leaf.hex(),
             "tree_size": appended.tree_size,
             "root_hash": appended.root_hash.hex(),
+            "definition": appended.definition,
             "issued_at": issued_hour(now),
         },
         signer,

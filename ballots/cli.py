@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from ballots.keys import KeyFileError, publish_key, read_signer, write_key_file
+from ballots.signed_steps import Signing, announce_key
 from voting.web.cli import failing, session_scope
 
 keys_cli = AppGroup("keys", help="The receipt-signing key.")
@@ -22,7 +23,11 @@ def keys_generate() -> None:
     signer = write_key_file(path, current_app.config["SIGNING_KEY_PASSPHRASE"])
     with session_scope() as session:
         publish_key(session=session, signer=signer)
+        signing = Signing(signer, int(current_app.config["MIN_DISTRICT_BALLOTS"]))
+        renewed = announce_key(session=session, signing=signing)
     click.echo(f"Signing key {signer.key_id} written to {path} and published.")
+    for slug in renewed:
+        click.echo(f"{slug}: a new version of its definition names the new key.")
 
 
 @keys_cli.command("publish")
@@ -34,7 +39,11 @@ def keys_publish() -> None:
     )
     with session_scope() as session:
         publish_key(session=session, signer=signer)
+        signing = Signing(signer, int(current_app.config["MIN_DISTRICT_BALLOTS"]))
+        renewed = announce_key(session=session, signing=signing)
     click.echo(f"Signing key {signer.key_id} is published.")
+    for slug in renewed:
+        click.echo(f"{slug}: a new version of its definition names the key.")
 
 
 def register(app: Flask) -> None:

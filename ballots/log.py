@@ -34,6 +34,7 @@ class Appended:
     leaf_index: int
     tree_size: int
     root_hash: bytes
+    definition: str | None  # the hash of the definition in force, which the head names
 
 
 LOCK_KEY = "buergervotum.log_lock"
@@ -46,13 +47,14 @@ class _Head:
     tree_size: int
     frontier: list[bytes]
     status: str
+    definition: str | None
 
 
 # The statements every append runs, built once (as in ballots.casting).
 _heads = table_of(LogState)
 _consultations = table_of(Consultation)
 _LOCK_HEAD = (
-    select(_heads.c.tree_size, _heads.c.frontier, _consultations.c.status)
+    select(_heads.c.tree_size, _heads.c.frontier, _consultations.c.status, _heads.c.definition)
     .join(_consultations, _consultations.c.id == _heads.c.consultation_id)
     .where(_heads.c.consultation_id == bindparam("consultation_id"))
     .with_for_update(of=_heads)
@@ -76,22 +78,36 @@ def _locked_head(session: Session, consultation_id: int) -> _Head:
     row = _lock_head(session, consultation_id)
     if row is None:
         # Two first voters may race to create the head: one insert wins, both then lock it.
-        session.execute(
-            conflict_insert(dialect_of(session), _heads)
-            .values(
-                consultation_id=consultation_id,
-                tree_size=0,
-                frontier="",
-                root_hash=merkle.EMPTY_ROOT.hex(),
-            )
-            .on_conflict_do_nothing()
-        )
+        _create_head(session, consultation_id)
         row = _lock_head(session, consultation_id)
-    tree_size, frontier, status = row
-    head = _Head(tree_size, [bytes.fromhex(h) for h in frontier.split(",") if h], status)
+    tree_size, frontier, status, definition = row
+    head = _Head(
+        tree_size, [bytes.fromhex(h) for h in frontier.split(",") if h], status, definition
+    )
     # Kept for the rest of the transaction: the append that follows needs no second read.
     session.info[LOCK_KEY] = (session.get_transaction(), consultation_id, head)
     return head
+
+
+def _create_head(session: Session, consultation_id: int) -> None:
+    """Create the log's head, empty, unless it exists."""
+    session.execute(
+        conflict_insert(dialect_of(session), _heads)
+        .values(
+            consultation_id=consultation_id,
+            tree_size=0,
+            frontier="",
+            root_hash=merkle.EMPTY_ROOT.hex(),
+        )
+        .on_conflict_do_nothing()
+    )
+
+
+def name_definition(*, session: Session, consultation_id: int, definition: str) -> None:
+    """Make ``definition`` (a signed definition's hash) the one every later tree head names."""
+    _locked_head(session, consultation_id)
+    session.execute(_ADVANCE_HEAD, {"log": consultation_id, "definition": definition})
+    session.info.pop(LOCK_KEY, None)  # read the head afresh on the next append
 
 
 def lock_log(*, session: Session, consultation_id: int) -> str:
@@ -108,7 +124,7 @@ def append_leaf(*, session: Session, consultation_id: int, leaf_hash: bytes) -> 
     head = _locked_head(session, consultation_id)
     frontier = merkle.append(head.frontier, head.tree_size, leaf_hash)
     root_hash = merkle.frontier_root(frontier)
-    appended = Appended(head.tree_size, head.tree_size + 1, root_hash)
+    appended = Appended(head.tree_size, head.tree_size + 1, root_hash, head.definition)
     session.execute(
         _ADVANCE_HEAD,
         {

@@ -63,6 +63,23 @@ class LogState(SQLModel, table=True):
     # The compact frontier: hex roots of the perfect subtrees, largest first, comma-separated.
     frontier: str = Field(default="", sa_type=Text)
     root_hash: str = Field(max_length=64)
+    # The hash of the consultation's definition in force (ballots.statements), named by
+    # every tree head; set when a definition is signed.
+    definition: str | None = Field(default=None, max_length=64)
+
+
+class SignedStatement(SQLModel, table=True):
+    """A signed definition of a consultation (version 1, 2, …) or its closing head (kind
+    "closing", version 1); all of them are published with the bundle."""
+
+    __tablename__ = "signed_statement"
+
+    consultation_id: int = Field(foreign_key="consultation.id", primary_key=True)
+    kind: str = Field(primary_key=True, max_length=20)
+    version: int = Field(primary_key=True)
+    hash: str = Field(max_length=64)
+    # The statement as canonical JSON.
+    body: str = Field(sa_type=Text)
 
 
 class TreeHead(SQLModel, table=True):

@@ -24,7 +24,9 @@ from ballots.canonical import canonical_json
 
 DOMAIN = b"buergervotum/receipt/v1\n"
 ALGORITHM = "Ed25519"
-VERSION = 1
+# Version 2 names the consultation's signed definition; version 1 receipts still verify.
+VERSION = 2
+KNOWN_VERSIONS = (1, 2)
 
 
 class ReceiptError(ValueError):
@@ -105,7 +107,7 @@ def sign_receipt(fields: Mapping[str, Any], signer: Signer) -> dict[str, Any]:
 
 def verify_receipt(receipt: Mapping[str, Any], public_keys: Mapping[str, bytes]) -> None:
     """Check a receipt's signature against raw public keys by id; raise ReceiptError."""
-    if receipt.get("v") != VERSION:
+    if receipt.get("v") not in KNOWN_VERSIONS:
         raise ReceiptError(f"unknown receipt version {receipt.get('v')!r}")
     raw_key = public_keys.get(str(receipt.get("key_id")))
     if raw_key is None:

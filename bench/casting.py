@@ -23,6 +23,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from ballots.keys import read_signer
 from ballots.models import Ballot, Participation
 from bench.baseline_app import create_table
 from bench.database import ANSWERS, SLUG, backend, fresh_database, open_consultation
@@ -86,7 +87,14 @@ def measure(
         url = database_url or f"sqlite:///{instance / 'bench.db'}"
         url = fresh_database(url)
         env = environment(instance, url)
-        codes = iter(open_consultation(url, voters, env["VOTING_PSEUDONYM_KEY"]))
+        codes = iter(
+            open_consultation(
+                url,
+                voters,
+                env["VOTING_PSEUDONYM_KEY"],
+                read_signer(env["VOTING_SIGNING_KEY_PATH"]),
+            )
+        )
         # The baseline's rows need a distinct value each too, and as many as it can take.
         baseline_codes = (f"BASE-{i}" for i in itertools.count())
         content = json.dumps(ANSWERS)

@@ -31,6 +31,7 @@ from ballots.keys import publish_key, published_keys, write_key_file
 from ballots.log import store_tree_head
 from ballots.models import Ballot, LogState
 from ballots.receipts import Signer, b64url_decode, issued_hour, sign_receipt, verify_receipt
+from ballots.signed_steps import current_definition
 from bench.database import SLUG, backend, fresh_database, open_consultation
 from voting.core.db import make_engine
 from voting.core.models import Consultation, utcnow
@@ -77,6 +78,7 @@ def seed_log(url: str, ballots: int, signer: Signer, seed: int = 7) -> list[dict
     with Session(engine) as session:
         cid = session.execute(select(Consultation.id).where(Consultation.slug == SLUG)).scalar_one()
         publish_key(session=session, signer=signer)
+        definition = current_definition(session=session, consultation_id=cid)
         session.commit()
     issued_at = issued_hour(utcnow())
     frontier: list[bytes] = []
@@ -96,6 +98,7 @@ def seed_log(url: str, ballots: int, signer: Signer, seed: int = 7) -> list[dict
                         "leaf_hash": leaf.hex(),
                         "tree_size": index + 1,
                         "root_hash": merkle.frontier_root(frontier).hex(),
+                        "definition": definition,
                         "issued_at": issued_at,
                     },
                     signer,
@@ -115,14 +118,13 @@ def seed_log(url: str, ballots: int, signer: Signer, seed: int = 7) -> list[dict
                     }
                 )
             session.execute(insert(Ballot.__table__), rows)
-        session.add(
-            LogState(
-                consultation_id=cid,
-                tree_size=ballots,
-                frontier=",".join(h.hex() for h in frontier),
-                root_hash=merkle.frontier_root(frontier).hex(),
-            )
-        )
+        # Opening created the log's head and named the definition in it.
+        state = session.get(LogState, cid)
+        assert state is not None
+        state.tree_size = ballots
+        state.frontier = ",".join(h.hex() for h in frontier)
+        state.root_hash = merkle.frontier_root(frontier).hex()
+        session.add(state)
         session.commit()
     engine.dispose()
     rng.shuffle(sample)
@@ -147,7 +149,7 @@ def measure(database_url: str, ballots: int, seconds: float) -> Figures:
         url = fresh_database(database_url or f"sqlite:///{Path(tmp) / 'bench.db'}")
         signer = write_key_file(Path(tmp) / "signing-key.pem")
         began = time.perf_counter()
-        open_consultation(url, 1, "bench-pseudonym-key")
+        open_consultation(url, 1, "bench-pseudonym-key", signer)
         sample = seed_log(url, ballots, signer)
         seeded = time.perf_counter() - began
         engine = make_engine(url)

@@ -20,6 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ballots.keys import read_signer
 from bench.baseline_app import ENGINE_KEY, create_app_on
 from bench.database import ANSWERS, SLUG, backend, fresh_database, open_consultation
 from bench.load import TOKEN
@@ -38,7 +39,12 @@ def post(side: str, database_url: str, count: int) -> None:
         if side == "casting":
             app, env = _app(Path(tmp), url)
             engine = app.extensions[EXTENSION_KEY]
-            codes = open_consultation(url, WARM + count, env["VOTING_PSEUDONYM_KEY"])
+            codes = open_consultation(
+                url,
+                WARM + count,
+                env["VOTING_PSEUDONYM_KEY"],
+                read_signer(env["VOTING_SIGNING_KEY_PATH"]),
+            )
             path = f"/consultations/{SLUG}/vote"
             forms = [{"code": code, **ANSWERS} for code in codes]
         else:

@@ -15,6 +15,7 @@ from typing import Any
 
 from pyinstrument import Profiler
 
+from ballots.keys import read_signer
 from bench.database import ANSWERS, SLUG, fresh_database, open_consultation, server_environment
 from bench.load import TOKEN
 
@@ -41,7 +42,12 @@ def profile_cast(database_url: str, votes: int, show: bool = True) -> float:
         instance = Path(tmp)
         url = fresh_database(database_url or f"sqlite:///{instance / 'bench.db'}")
         app, env = _app(instance, url)
-        codes = open_consultation(url, 2 * votes + 20, env["VOTING_PSEUDONYM_KEY"])
+        codes = open_consultation(
+            url,
+            2 * votes + 20,
+            env["VOTING_PSEUDONYM_KEY"],
+            read_signer(env["VOTING_SIGNING_KEY_PATH"]),
+        )
         client = app.test_client()
         path = f"/consultations/{SLUG}/vote"
         token = TOKEN.search(client.get(path).data)

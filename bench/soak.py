@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from ballots.keys import read_signer
 from ballots.models import Ballot, Participation
 from ballots.receipts import ReceiptError, b64url_decode, verify_receipt
 from bench.database import ANSWERS, SLUG, backend, fresh_database, open_consultation
@@ -105,7 +106,9 @@ def soak(database_url: str, *, seconds: float, voters: int) -> list[tuple[str, b
         instance = Path(tmp)
         url = fresh_database(database_url or f"sqlite:///{instance / 'soak.db'}")
         env = environment(instance, url)
-        codes = open_consultation(url, voters, env["VOTING_PSEUDONYM_KEY"])
+        codes = open_consultation(
+            url, voters, env["VOTING_PSEUDONYM_KEY"], read_signer(env["VOTING_SIGNING_KEY_PATH"])
+        )
         path = f"/consultations/{SLUG}/vote"
         with gunicorn("voting.app:create_app()", env, workers=2, threads=4) as server:
             cast = {

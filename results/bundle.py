@@ -7,11 +7,12 @@ from sqlmodel import Session
 from ballots.keys import public_key_list
 from ballots.log import leaves, log_root, log_size, tree_heads
 from ballots.models import PaperMark, Participation
+from ballots.signed_steps import CLOSING, DEFINITION, questions_of, statements
 from results.services import count_rows, published_result
 from voting.core.lifecycle import electorate_size
 from voting.core.models import Consultation
 
-FORMAT = "buergervotum-bundle/v2"
+FORMAT = "buergervotum-bundle/v3"
 
 
 def _utc(value: Any) -> str | None:
@@ -26,16 +27,7 @@ def manifest(consultation: Consultation) -> dict[str, Any]:
         "kind": consultation.kind,
         "opens_at": _utc(consultation.opens_at),
         "closes_at": _utc(consultation.closes_at),
-        "questions": [
-            {
-                "key": question.key,
-                "text": question.text,
-                "method": question.method,
-                "params": dict(question.params),
-                "options": [{"key": o.key, "label": o.label} for o in question.options],
-            }
-            for question in consultation.questions
-        ],
+        "questions": questions_of(consultation),
     }
 
 
@@ -64,6 +56,13 @@ def build_bundle(*, session: Session, consultation: Consultation) -> dict[str, A
         "format": FORMAT,
         "consultation": manifest(consultation),
         "keys": public_key_list(session=session),
+        "definitions": statements(
+            session=session, consultation_id=consultation.id, kind=DEFINITION
+        ),
+        "closing": next(
+            iter(statements(session=session, consultation_id=consultation.id, kind=CLOSING)),
+            None,
+        ),
         "tree_size": log_size(session=session, consultation_id=consultation.id),
         "root_hash": log_root(session=session, consultation_id=consultation.id).hex(),
         "leaves": leaves(session=session, consultation_id=consultation.id, with_content=True),

@@ -5,6 +5,7 @@ is set, on PostgreSQL too. Tables are emptied after each test.
 """
 
 import functools
+import hashlib
 import os
 import re
 import shutil
@@ -17,6 +18,8 @@ from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, delete, text
@@ -24,8 +27,9 @@ from sqlmodel import Session, SQLModel
 
 from ballots.casting import CastBallot, PollingCode, cast_ballot
 from ballots.definition import find_definition
-from ballots.keys import publish_key, read_signer, write_key_file
+from ballots.keys import publish_key, read_signer
 from ballots.receipts import Signer
+from ballots.signed_steps import Signing, take_step
 from voting.app import create_app
 from voting.consultations.services import load_consultation, parse_spec
 from voting.core.db import begin_write
@@ -39,6 +43,8 @@ from voting.web.db import EXTENSION_KEY as ENGINE
 from voting.web.db import get_engine
 
 PSEUDONYM_KEY = "test-pseudonym-key"
+# The test run's signing key, fixed so that helpers without fixtures can sign steps with it.
+SIGNER = Signer(Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"test run").digest()))
 PASSWORD = "correct horse battery"
 KNOWN_METHODS = frozenset(
     {"yes_no", "single", "approval", "borda", "schulze", "irv", "stv", "majority_judgment"}
@@ -72,7 +78,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 def signing_key_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Return the path of a receipt-signing key made for this test run."""
     path = tmp_path_factory.mktemp("keys") / "signing-key.pem"
-    write_key_file(path)
+    pem = SIGNER.private_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    path.write_bytes(pem)
+    path.chmod(0o600)
     return path
 
 
@@ -245,10 +255,23 @@ def make_open_consultation(
         pseudonym_key=PSEUDONYM_KEY,
         write_letter=letters.append,
         actor="test",
+        signing=Signing(SIGNER, 10),
         min_district_voters=min_district_voters,
     )
     session.commit()
     return OpenConsultation(consultation.id, consultation.slug, [letter.code for letter in letters])
+
+
+def close_voting(session: Session, consultation: Any, actor: str = "test") -> None:
+    """Close voting as staff do: the close is signed with the run's key; no commit."""
+    take_step(
+        session=session,
+        consultation=consultation,
+        action="close",
+        actor=actor,
+        signing=Signing(SIGNER, 10),
+        now=utcnow(),
+    )
 
 
 def cast_code(

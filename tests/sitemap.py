@@ -18,6 +18,7 @@ from results.services import publish_result, tally_consultation
 from tests.conftest import (
     KNOWN_METHODS,
     PASSWORD,
+    close_voting,
     csrf_token,
     make_open_consultation,
     spec_data,
@@ -282,7 +283,7 @@ def populate(app: Flask, session: Session) -> Site:
     for slug, steps in ((PUBLISHED, 3), (TALLIED, 2), (CLOSED, 1)):
         session.expire_all()
         consultation = find_consultation(session=session, slug=slug)
-        transition(session=session, consultation=consultation, action="close", actor="test")
+        close_voting(session, consultation, "test")
         if steps > 1:
             tally_consultation(session=session, consultation=consultation, actor="test")
         if steps > 2:

@@ -13,11 +13,10 @@ from ballots.definition import find_definition
 from ballots.log import lock_log, tree_heads
 from ballots.models import Ballot, Participation, TurnoutCounter
 from ballots.refusals import CastRefused
-from tests.conftest import PSEUDONYM_KEY, cast_code, spec_data
+from tests.conftest import PSEUDONYM_KEY, cast_code, close_voting, spec_data
 from voting.consultations.services import load_consultation, parse_spec
 from voting.core.codes import generate_code
 from voting.core.db import begin_write
-from voting.core.lifecycle import transition
 from voting.core.models import Consultation
 from voting.web.db import EXTENSION_KEY
 
@@ -31,7 +30,7 @@ def count(session: Session, table: type) -> int:
 
 def close(session: Session, consultation_id: int) -> None:
     consultation = session.get(Consultation, consultation_id)
-    transition(session=session, consultation=consultation, action="close", actor="test")
+    close_voting(session, consultation, "test")
     session.commit()
 
 

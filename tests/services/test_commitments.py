@@ -22,13 +22,12 @@ from ballots.content import METHOD_SHAPES, BallotQuestion, grade_scale
 from ballots.definition import find_definition
 from ballots.models import Ballot
 from results.services import publish_result, tally_consultation
-from tests.conftest import PSEUDONYM_KEY, cast_code, make_open_consultation
+from tests.conftest import PSEUDONYM_KEY, cast_code, close_voting, make_open_consultation
 from tests.views.test_verify_every_method import QUESTIONS
 from voting.core.lifecycle import (
     ConsultationError,
     UnpublishableError,
     find_consultation,
-    transition,
 )
 from voting.core.models import Consultation
 from voting.demo import DEFINITION, load_demo
@@ -96,7 +95,7 @@ def open_log(client, slug: str) -> list[dict[str, Any]]:  # type: ignore[no-unty
 
 def close_and_publish(session: Session, consultation_id: int) -> None:
     consultation = session.get(Consultation, consultation_id)
-    transition(session=session, consultation=consultation, action="close", actor="test")
+    close_voting(session, consultation, "test")
     tally_consultation(session=session, consultation=consultation, actor="test")
     publish_result(session=session, consultation=consultation, actor="second-reader")
     session.commit()
@@ -133,7 +132,7 @@ def test_no_ballot_of_the_demo_can_be_read_from_the_open_log(
 
     close_and_publish(session, definition.id)
     bundle = client.get(f"/api/v1/consultations/{definition.slug}/bundle").get_json()
-    assert bundle["format"] == "buergervotum-bundle/v2"
+    assert bundle["format"] == "buergervotum-bundle/v3"
     # Published, every salt and content recomputes its leaf: the commitments bind.
     for leaf in bundle["leaves"]:
         assert cast[leaf["tracking_code"]] == leaf["content"]
@@ -168,7 +167,7 @@ def test_publication_refuses_a_ballot_that_does_not_match_its_commitment(session
         cast_code(session, opened.id, code, signer, {"brunnen": "yes"})
         session.commit()
     consultation = session.get(Consultation, opened.id)
-    transition(session=session, consultation=consultation, action="close", actor="test")
+    close_voting(session, consultation, "test")
     tally_consultation(session=session, consultation=consultation, actor="test")
     session.commit()
     # Someone with database access changes a stored ballot after the count.

@@ -12,9 +12,8 @@ from results.bundle import build_bundle
 from results.models import PaperCount
 from results.paper import paper_section
 from results.services import publish_result, published_result, tally_consultation
-from tests.conftest import PSEUDONYM_KEY, cast_code
+from tests.conftest import PSEUDONYM_KEY, cast_code, close_voting
 from voting.core.codes import generate_code
-from voting.core.lifecycle import transition
 from voting.core.models import AuditEvent, Consultation, utcnow
 from voting.electorate.retention import delete_electorate
 from voting.paper.services import (
@@ -48,7 +47,7 @@ def mark(session, consultation, code):  # type: ignore[no-untyped-def]
 
 
 def vote_online(session, consultation, code, signer):  # type: ignore[no-untyped-def]
-    cast_code(session, consultation.id, code, signer, ANSWERS, NOW)
+    cast_code(session, consultation.id, code, signer, ANSWERS)
     session.commit()
 
 
@@ -72,7 +71,7 @@ def closed_with_paper(session, open_consultation, signer):  # type: ignore[no-un
     vote_online(session, consultation, open_consultation.codes[0], signer)
     mark(session, consultation, open_consultation.codes[1])
     mark(session, consultation, open_consultation.codes[2])
-    transition(session=session, consultation=consultation, action="close", actor="a")
+    close_voting(session, consultation, "a")
     session.commit()
     return consultation
 
@@ -180,7 +179,7 @@ def test_counts_wait_for_the_close_and_districts_must_exist(session, open_consul
     with pytest.raises(PaperError) as early:
         enter(session, consultation, "brunnen", BRUNNEN, "anna")
     assert early.value.reason == "not_counting"
-    transition(session=session, consultation=consultation, action="close", actor="a")
+    close_voting(session, consultation, "a")
     with pytest.raises(PaperError) as nowhere:
         enter(session, consultation, "brunnen", BRUNNEN, "anna", district="Mars")
     assert nowhere.value.reason == "unknown_district"

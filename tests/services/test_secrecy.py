@@ -11,9 +11,14 @@ from ballots.models import Ballot, Participation, TurnoutCounter
 from ballots.receipts import Signer
 from ballots.traces import erase_cast_order, erase_traces
 from results.services import count_consultation
-from tests.conftest import PSEUDONYM_KEY, OpenConsultation, cast_code, make_open_consultation
+from tests.conftest import (
+    PSEUDONYM_KEY,
+    OpenConsultation,
+    cast_code,
+    close_voting,
+    make_open_consultation,
+)
 from voting.core.codes import normalise_code
-from voting.core.lifecycle import transition
 from voting.core.models import Consultation, Voter
 from voting.core.pseudonyms import code_hash
 
@@ -128,7 +133,7 @@ def test_after_the_count_storage_keeps_no_trace_of_the_order_of_voting(session, 
         assert len(set(marks_xmin) & set(ballots_xmin)) == 8
 
     item = session.get(Consultation, consultation.id)
-    transition(session=session, consultation=item, action="close", actor="test")
+    close_voting(session, item, "test")
     session.commit()
 
     def assert_no_trace() -> None:

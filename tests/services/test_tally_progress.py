@@ -1,8 +1,7 @@
 """Counting reports how far it is, so staff see progress on long tallies."""
 
 from results.services import tally_consultation
-from tests.conftest import cast_code, make_open_consultation
-from voting.core.lifecycle import transition
+from tests.conftest import cast_code, close_voting, make_open_consultation
 from voting.core.models import Consultation
 
 
@@ -12,7 +11,7 @@ def test_the_tally_reports_every_ballot_of_every_question(session, signer):
         cast_code(session, opened.id, code, signer, {"brunnen": "yes"})
         session.commit()
     consultation = session.get(Consultation, opened.id)
-    transition(session=session, consultation=consultation, action="close", actor="test")
+    close_voting(session, consultation, "test")
     reports: list[tuple[int, int]] = []
     tally_consultation(
         session=session,

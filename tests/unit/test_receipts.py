@@ -43,7 +43,7 @@ def test_canonical_json_sorts_keys_without_spaces_or_escapes():
 
 def test_signature_covers_domain_and_canonical_fields(signer):
     receipt = sign_receipt(FIELDS, signer)
-    assert receipt["v"] == 1 and receipt["key_id"] == hashlib.sha256(signer.public_raw).hexdigest()
+    assert receipt["v"] == 2 and receipt["key_id"] == hashlib.sha256(signer.public_raw).hexdigest()
     message = DOMAIN + canonical_json({k: v for k, v in receipt.items() if k != "signature"})
     # Checked with the bare cryptography API, as an outside verifier would.
     Ed25519PublicKey.from_public_bytes(signer.public_raw).verify(

@@ -11,6 +11,8 @@ import copy
 import hashlib
 import json
 import random
+from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from ballots import merkle
 from ballots.commitment import ballot_entry
 from ballots.receipts import Signer, b64url_encode, sign_receipt
+from ballots.statements import CLOSING_DOMAIN, DEFINITION_DOMAIN, sign_statement, statement_hash
+from results.cells import merge_hours
 from results.methods import count
 from results.services import question_seed
 from voting.core.codes import ALPHABET, format_code
@@ -175,7 +179,13 @@ def result_of(
     return {
         "consultation": SLUG,
         "published_at": "2027-03-30T09:00:00Z",
-        "turnout": {"eligible": ELIGIBLE, "ballots": len(contents)},
+        "turnout": {
+            "eligible": ELIGIBLE,
+            "ballots": len(contents),
+            "minimum_cell": THRESHOLD,
+            "by_district": [],
+            "by_age": [],
+        },
         "questions": published,
         "lot_seed": root.hex(),
     }
@@ -186,12 +196,65 @@ def fixed_salt(code: str) -> str:
     return hashlib.sha256(b"test vectors salt " + code.encode("ascii")).hexdigest()
 
 
+MANIFEST = {
+    "title": "Zukunft des Stadtparks",
+    "kind": "binding",
+    "opens_at": "2027-03-01T07:00:00Z",
+    "closes_at": "2027-03-29T16:00:00Z",
+}
+CLOSED_AT = "2027-03-29T16:00:00Z"
+THRESHOLD = 10
+
+
+def definitions(questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return the signed definitions: version 1 when announced, version 2 with the count."""
+    chain: list[dict[str, Any]] = []
+    for eligible in (None, ELIGIBLE):
+        fields = {
+            "consultation": SLUG,
+            "version": len(chain) + 1,
+            "previous": statement_hash(chain[-1]) if chain else None,
+            **MANIFEST,
+            "eligibility": {"min_age": 16, "districts": []},
+            "eligible": eligible,
+            "suppression_threshold": THRESHOLD,
+            "signing_keys": [SIGNER.key_id],
+            "questions": copy.deepcopy(questions),
+        }
+        chain.append(sign_statement(fields, SIGNER, DEFINITION_DOMAIN))
+    return chain
+
+
+def issued_at(index: int) -> str:
+    """Return the hour the receipt of ballot ``index`` was issued: ten ballots an hour."""
+    return f"2027-03-{2 + index // 240 % 27:02d}T{index // 10 % 24:02d}:00:00Z"
+
+
+def hourly(heads: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return the turnout by period as the server publishes it (results.cells.merge_hours)."""
+    counts = Counter(
+        datetime.strptime(h["issued_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC) for h in heads
+    )
+    periods = merge_hours(
+        sorted(counts.items()),
+        THRESHOLD,
+        start=datetime(2027, 3, 1, 7, tzinfo=UTC),
+        end=datetime(2027, 3, 29, 16, tzinfo=UTC),
+    )
+    stamp = "%Y-%m-%dT%H:00:00Z"
+    return [
+        {"hour": begin.strftime(stamp), "until": until.strftime(stamp), "ballots": n}
+        for begin, until, n in periods
+    ]
+
+
 def bundle(
     entries: list[tuple[str, dict[str, Any]]],
     questions: list[dict[str, Any]] = QUESTIONS,
     result: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Return the bundle a server would publish after logging ``entries`` in order."""
+    chain = definitions(questions)
     leaves, heads, frontier = [], [], []
     for index, (code, content) in enumerate(entries):
         salt = fixed_salt(code)
@@ -213,19 +276,27 @@ def bundle(
             "leaf_hash": leaf.hex(),
             "tree_size": index + 1,
             "root_hash": merkle.frontier_root(frontier).hex(),
-            "issued_at": f"2027-03-{2 + index // 240 % 27:02d}T{index // 10 % 24:02d}:00:00Z",
+            "definition": statement_hash(chain[-1]),
+            "issued_at": issued_at(index),
         }
         heads.append(sign_receipt(fields, SIGNER))
+    root = merkle.frontier_root(frontier)
+    closing = {
+        "consultation": SLUG,
+        "definition": statement_hash(chain[-1]),
+        "closed_at": CLOSED_AT,
+        "tree_size": len(leaves),
+        "root_hash": root.hex(),
+        "participation_marks": len(leaves),
+        "paper_marks": 0,
+    }
+    published = (
+        copy.deepcopy(result) if result else result_of([c for _, c in entries], questions, root)
+    )
+    published["turnout"] = {**published["turnout"], "by_hour": hourly(heads)}
     return {
-        "format": "buergervotum-bundle/v2",
-        "consultation": {
-            "id": SLUG,
-            "title": "Zukunft des Stadtparks",
-            "kind": "binding",
-            "opens_at": "2027-03-01T07:00:00Z",
-            "closes_at": "2027-03-29T16:00:00Z",
-            "questions": questions,
-        },
+        "format": "buergervotum-bundle/v3",
+        "consultation": {"id": SLUG, **MANIFEST, "questions": copy.deepcopy(questions)},
         "keys": [
             {
                 "key_id": SIGNER.key_id,
@@ -234,13 +305,14 @@ def bundle(
                 "created_at": "2027-02-01T10:00:00Z",
             }
         ],
+        "definitions": chain,
+        "closing": sign_statement(closing, SIGNER, CLOSING_DOMAIN),
         "tree_size": len(leaves),
-        "root_hash": merkle.frontier_root(frontier).hex(),
+        "root_hash": root.hex(),
         "leaves": leaves,
         "tree_heads": heads,
-        "turnout": {"eligible": ELIGIBLE, "participation_marks": len(leaves)},
-        "result": result
-        or result_of([c for _, c in entries], questions, merkle.frontier_root(frontier)),
+        "turnout": {"eligible": ELIGIBLE, "participation_marks": len(leaves), "paper_marks": 0},
+        "result": published,
     }
 
 
@@ -263,10 +335,37 @@ def vectors() -> dict[str, dict[str, Any]]:
     resalted["leaves"][11]["salt"] = fixed_salt("another salt")
     out["invalid-wrong-salt.json"] = resalted
 
-    # The last ballot and its receipt vanish; log, root and result are made to fit.
+    # The last ballot and its receipt vanish; log, root, counts and result are made to fit,
+    # but the signed closing head still says where the log ended.
     dropped = bundle(entries[:-1])
-    dropped["turnout"]["participation_marks"] = len(entries)
+    dropped["closing"] = valid["closing"]
     out["invalid-dropped-ballot.json"] = dropped
+
+    # A ballot is appended after the last receipt, without a tree head of its own.
+    appended = bundle([*entries, entries[0]])
+    appended["tree_heads"] = appended["tree_heads"][:-1]
+    out["invalid-appended-ballot.json"] = appended
+
+    # A question's text and a method's budget are changed after the definition was signed.
+    reworded = copy.deepcopy(valid)
+    reworded["consultation"]["questions"][0]["text"] = "Soll der Brunnen abgerissen werden?"
+    out["invalid-reworded-question.json"] = reworded
+    rebudgeted = copy.deepcopy(valid)
+    budget = next(q for q in rebudgeted["definitions"][-1]["questions"] if "budget" in q["params"])
+    budget["params"]["budget"] += 1
+    out["invalid-changed-budget.json"] = rebudgeted
+
+    # The electorate is said to be larger than signed (a quorum would then fail or pass).
+    enlarged = copy.deepcopy(valid)
+    enlarged["turnout"]["eligible"] += 40
+    out["invalid-changed-eligible.json"] = enlarged
+
+    # The turnout by hour moves a ballot to another hour than its signed receipt states.
+    moved = copy.deepcopy(valid)
+    by_hour = moved["result"]["turnout"]["by_hour"]
+    by_hour[0]["ballots"] -= 1
+    by_hour[1]["ballots"] += 1
+    out["invalid-moved-turnout.json"] = moved
 
     # A copy of ballot 3 is appended, logged, signed and counted.
     out["invalid-duplicated-ballot.json"] = bundle([*entries, entries[3]])

@@ -9,11 +9,10 @@ from pathlib import Path
 from ballots import merkle
 from buergervotum_verifier import verify_bundle
 from results.services import publish_result, tally_consultation
-from tests.conftest import csrf_token, make_open_consultation
+from tests.conftest import close_voting, csrf_token, make_open_consultation
 from tests.views.test_voting import receipt_from, vote
 from voting.app import create_app
 from voting.core.codes import generate_code
-from voting.core.lifecycle import transition
 from voting.core.models import Consultation
 from voting.web.db import EXTENSION_KEY as ENGINE
 
@@ -31,7 +30,7 @@ def cast(client, consultation, count):  # type: ignore[no-untyped-def]
 
 def publish(session, consultation):  # type: ignore[no-untyped-def]
     row = session.get(Consultation, consultation.id)
-    transition(session=session, consultation=row, action="close", actor="test")
+    close_voting(session, row, "test")
     tally_consultation(session=session, consultation=row, actor="test")
     publish_result(session=session, consultation=row, actor="second-reader")
     session.commit()
@@ -243,7 +242,7 @@ def test_odd_receipts_get_an_answer_never_a_server_error(client, open_consultati
         {**receipt, "consultation": ["stadtpark"]},
         {**receipt, "key_id": {"a": 1}, "signature": 7},
         {**receipt, "signature": "***"},
-        {**receipt, "v": 2},
+        {**receipt, "v": 3},
         {k: v for k, v in receipt.items() if k != "leaf_index"},
     ]
     for body in odd:

@@ -5,9 +5,8 @@ from sqlmodel import select
 from ballots.models import PaperMark
 from results.cells import REMAINDER
 from results.models import PaperCount
-from tests.conftest import csrf_token, log_in_as, make_open_consultation, make_staff
+from tests.conftest import close_voting, csrf_token, log_in_as, make_open_consultation, make_staff
 from tests.views.test_voting import vote
-from voting.core.lifecycle import transition
 from voting.core.models import Consultation, Role
 
 BRUNNEN = {"yes": 0, "no": 1, "abstain": 0, "blank": 0, "invalid": 0}
@@ -32,7 +31,7 @@ def enter(client, slug, figures, district="Innenstadt", question="brunnen"):  # 
 def close(session, consultation) -> None:  # type: ignore[no-untyped-def]
     session.rollback()
     item = session.get(Consultation, consultation.id)
-    transition(session=session, consultation=item, action="close", actor="test")
+    close_voting(session, item, "test")
     session.commit()
 
 

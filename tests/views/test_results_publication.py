@@ -13,8 +13,7 @@ from ballots.forms import ballot_form_class
 from ballots.models import Ballot
 from results.pabulib import read_pb
 from results.services import publish_result, tally_consultation
-from tests.conftest import cast_code, csrf_token, make_open_consultation
-from voting.core.lifecycle import transition
+from tests.conftest import cast_code, close_voting, csrf_token, make_open_consultation
 from voting.core.models import Consultation
 
 OPTIONS = [
@@ -81,7 +80,7 @@ def answers(i: int) -> dict:
 
 def publish(session: Session, consultation_id: int) -> None:
     consultation = session.get(Consultation, consultation_id)
-    transition(session=session, consultation=consultation, action="close", actor="test")
+    close_voting(session, consultation, "test")
     tally_consultation(
         session=session,
         consultation=consultation,
@@ -150,7 +149,7 @@ def test_grades_are_entered_as_a_grade_per_option(app, session):
 
 def test_nothing_leaves_the_server_before_publication(client, session, counted):
     consultation = session.get(Consultation, counted.id)
-    transition(session=session, consultation=consultation, action="close", actor="test")
+    close_voting(session, consultation, "test")
     tally_consultation(session=session, consultation=consultation, actor="test")
     session.commit()
     slug = counted.slug

@@ -7,8 +7,7 @@ import pytest
 from buergervotum_verifier import VerificationError, verify_bundle
 from results.methods import METHODS
 from results.services import publish_result, tally_consultation
-from tests.conftest import cast_code, make_open_consultation
-from voting.core.lifecycle import transition
+from tests.conftest import cast_code, close_voting, make_open_consultation
 from voting.core.models import Consultation
 
 OPTIONS = [{"key": k, "label": k.title()} for k in ("rad", "bus", "bahn")]
@@ -72,7 +71,7 @@ def published(client, session, signer):  # type: ignore[no-untyped-def]
         cast_code(session, opened.id, code, signer, content)
         session.commit()
     consultation = session.get(Consultation, opened.id)
-    transition(session=session, consultation=consultation, action="close", actor="test")
+    close_voting(session, consultation, "test")
     tally_consultation(session=session, consultation=consultation, actor="test")
     publish_result(session=session, consultation=consultation, actor="second-reader")
     session.commit()

@@ -4,8 +4,8 @@ Standard library only, and no code shared with the platform's ``results.methods`
 or ``ballots.content``: a bug there must not hide itself here. Each method is one
 entry of ``RECOUNTS``: which parameters it takes, a function that checks them,
 one that checks one answer, and one that counts all answers into the published
-shape (``winners``, ``ranking``, ``details``) that docs/verification.md
-describes. Ties a method must break are drawn by the public lot
+shape (``winners``, ``ranking``, ``details``) that docs/counting-rules.md
+specifies. Ties a method must break are drawn by the public lot
 (recount_common.Lot) from the log root the verifier computed itself.
 Simple methods live here, ranked ones in recount_ranked, graded ones in
 recount_graded and participatory budgets in recount_budget.

@@ -1,6 +1,6 @@
 """What every method of the verifier's recount shares: the question, the error, tiers and the lot.
 
-Standard library only, written from docs/verification.md and shared with nothing of the web
+Standard library only, written from docs/counting-rules.md and shared with nothing of the web
 app, so that a bug in the app's counting cannot hide itself here.
 
 The public lot: the seed of a question is SHA-256(final log root ‖ 0x00 ‖ question key); an

@@ -22,10 +22,18 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from buergervotum_verifier import reading, shape, signatures
+from buergervotum_verifier.bindings import (
+    BindingError,
+    check_closing,
+    check_definitions,
+    check_head_bindings,
+    check_published_turnout,
+    check_result_texts,
+)
 from buergervotum_verifier.errors import VerificationError
 from buergervotum_verifier.recount import Question, RecountError, check_answer, recount, recount_for
 
-FORMAT = "buergervotum-bundle/v2"
+FORMAT = "buergervotum-bundle/v3"
 FULL_HOUR = re.compile(r"\d{4}-\d\d-\d\dT\d\d:00:00Z")
 DOMAIN = b"buergervotum/receipt/v1\n"
 ENTRY_TAG = b"buergervotum/ballot/v2\n"
@@ -130,7 +138,8 @@ def _keys(bundle: Mapping[str, Any], expected: Sequence[str]) -> dict[str, Ed255
 def _check_signature(
     head: Mapping[str, Any], keys: Mapping[str, Ed25519PublicKey], what: str
 ) -> None:
-    if head.get("v") != 1:
+    # Version 2: the head names the consultation's signed definition.
+    if head.get("v") != 2:
         raise VerificationError(f"{what}: unknown version {head.get('v')!r}")
     key = keys.get(str(head.get("key_id")))
     if key is None:
@@ -146,7 +155,7 @@ def _check_signature(
 def _questions(bundle: Mapping[str, Any]) -> list[Question]:
     return [
         Question(q["key"], q["method"], tuple(o["key"] for o in q["options"]), q.get("params", {}))
-        for q in bundle["consultation"]["questions"]
+        for q in bundle["definitions"][-1]["questions"]
     ]
 
 
@@ -217,9 +226,17 @@ def _check_tree_head_roots(bundle: Mapping[str, Any], roots: Mapping[int, bytes]
     """Check that the heads are in order and each is a prefix of the final tree."""
     leaves = bundle["leaves"]
     heads = bundle["tree_heads"]
+    # Exactly one head per ballot, the receipt issued for it: 1, 2, …, n.
+    sizes = [head.get("tree_size") for head in heads]
+    if sizes != list(range(1, len(leaves) + 1)):
+        missing = next(
+            (n for n in range(1, len(leaves) + 1) if n not in set(sizes)), len(leaves) + 1
+        )
+        raise VerificationError(
+            f"the log of {len(leaves)} ballots needs one signed tree head per ballot, sizes 1 "
+            f"to {len(leaves)} in order; the heads are not that (first wrong at size {missing})"
+        )
     by_size = {head["tree_size"]: head for head in heads}
-    if len(by_size) != len(heads) or [h["tree_size"] for h in heads] != sorted(by_size):
-        raise VerificationError("the tree heads are not in order of tree size, one per size")
     for size in range(1, len(leaves) + 1):
         head = by_size.pop(size, None)
         if head is None:
@@ -303,6 +320,14 @@ def _check_receipt(
     shape.check_receipt(receipt, f"receipt {name}")
     _check_signature(receipt, keys, f"receipt {name}")
     leaves = bundle["leaves"]
+    size = receipt.get("tree_size")
+    heads = bundle["tree_heads"]
+    published = heads[size - 1] if isinstance(size, int) and 0 < size <= len(heads) else None
+    if published is not None and published != receipt:
+        raise VerificationError(
+            f"receipt {name} is not the tree head the log published for size {size}: "
+            "the server signed two different histories"
+        )
     index, size = receipt.get("leaf_index"), receipt.get("tree_size")
     if receipt.get("consultation") != bundle["consultation"]["id"]:
         raise VerificationError(f"receipt {name} belongs to {receipt.get('consultation')!r}")
@@ -331,6 +356,7 @@ def verify_bundle(
     try:
         slug = bundle["consultation"]["id"]
         keys = _keys(bundle, expected_keys)
+        hashes = check_definitions(bundle, slug, keys)
         _check_tree_heads(bundle, slug, keys)
         size = len(bundle["leaves"])
         named = [h["tree_size"] for h in bundle["tree_heads"]]
@@ -344,6 +370,8 @@ def verify_bundle(
                 f"the {size} leaves have the root {root.hex()}, the bundle states "
                 f"{bundle['tree_size']} leaves with root {bundle['root_hash']}"
             )
+        check_closing(bundle, keys, hashes, size, root)
+        check_head_bindings(bundle["tree_heads"], hashes, bundle)
         marks = bundle["turnout"]["participation_marks"]
         if marks != size:
             raise VerificationError(
@@ -358,8 +386,12 @@ def verify_bundle(
                 raise VerificationError(str(exc)) from None
         _check_ballots(bundle, questions)
         _check_result(bundle, questions, root)
+        check_result_texts(bundle)
+        check_published_turnout(bundle, bundle["tree_heads"])
         for name, receipt in (receipts or {}).items():
             _check_receipt(receipt, bundle, keys, name, roots)
+    except BindingError as exc:
+        raise VerificationError(str(exc)) from None
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise VerificationError(f"the bundle is malformed: {exc!r}") from None
     unsalted = sum(leaf["salt"] is None for leaf in bundle["leaves"])

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from buergervotum_verifier.bindings import CLOSING_DOMAIN
 from buergervotum_verifier.verify import (
     DOMAIN,
     PrefixRoots,
@@ -31,7 +32,12 @@ FRAMEWORKS = ("flask", "werkzeug", "jinja2", "sqlalchemy", "sqlmodel", "psycopg"
 EXPECTED = {
     "invalid-flipped-content.json": "leaf 7: the salt and content do not match its leaf hash",
     "invalid-wrong-salt.json": "leaf 11: the salt and content do not match its leaf hash",
-    "invalid-dropped-ballot.json": "23 ballots but 24 participation marks",
+    "invalid-dropped-ballot.json": "the log holds 23 ballots with root",
+    "invalid-appended-ballot.json": "needs one signed tree head per ballot",
+    "invalid-reworded-question.json": "the bundle's questions differs from the signed definition",
+    "invalid-changed-budget.json": "definition version 2: the signature does not verify",
+    "invalid-changed-eligible.json": "the turnout states 100 eligible voters, the signed def",
+    "invalid-moved-turnout.json": "the signed tree heads of that time are 10",
     "invalid-duplicated-ballot.json": "appears twice (leaves 3 and 24)",
     "invalid-rewritten-tree-head.json": "tree head of size 5 does not match the first 5 leaves",
     "invalid-forged-signature.json": "tree head of size 10: the signature does not verify",
@@ -134,9 +140,19 @@ def test_receipts_and_expected_keys(tmp_path):
     unreadable = run(bundle, str(tmp_path / "missing.json"))
     assert unreadable.returncode == 1
     assert "missing.json: cannot be read as JSON" in unreadable.stderr
-    # The holder of the last receipt finds out what the dropped-ballot bundle hides.
+    # Even where the holder of the signing key re-signs the closing head over the shortened
+    # log, the holder of the last receipt finds out what the dropped-ballot bundle hides.
     dropped = load("invalid-dropped-ballot.json")
-    dropped["turnout"]["participation_marks"] = 23
+    closing = {
+        **{k: v for k, v in dropped["closing"].items() if k != "signature"},
+        "tree_size": 23,
+        "root_hash": dropped["root_hash"],
+        "participation_marks": 23,
+    }
+    message = CLOSING_DOMAIN + canonical(closing)
+    closing["signature"] = base64.urlsafe_b64encode(VECTOR_KEY.sign(message)).decode().rstrip("=")
+    dropped["closing"] = closing
+    verify_bundle(dropped)  # consistent in itself
     with pytest.raises(VerificationError, match="is not in the log"):
         verify_bundle(dropped, {"last.json": valid["tree_heads"][-1]})
 

@@ -4,14 +4,15 @@ import json
 from typing import Any
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlmodel import select
 
+from ballots.signed_steps import Signing, take_step
 from ballots.traces import erase_traces
 from voting.consultations.services import load_consultation, parse_spec
-from voting.core.lifecycle import ConsultationError, transition
-from voting.core.models import Consultation
+from voting.core.lifecycle import ConsultationError
+from voting.core.models import Consultation, utcnow
 from voting.web.cli import actor_option, consultation_or_fail, failing, session_scope
 from voting.web.db import get_engine
 
@@ -50,7 +51,14 @@ def _step_command(action: str) -> None:
     def command(slug: str, actor: str) -> None:
         with session_scope() as session:
             consultation = consultation_or_fail(session, slug)
-            transition(session=session, consultation=consultation, action=action, actor=actor)
+            take_step(
+                session=session,
+                consultation=consultation,
+                action=action,
+                actor=actor,
+                signing=Signing.from_config(current_app.config),
+                now=utcnow(),
+            )
         click.echo(f"{slug}: {consultation.status}")
         # Once the close is committed: storage forgets the order of voting (ballots.traces).
         if action == "close" and not erase_traces(

@@ -16,6 +16,7 @@ from flask.cli import with_appcontext
 from sqlmodel import Session, select
 
 from ballots.keys import KeyFileError, publish_key, read_signer, write_key_file
+from ballots.signed_steps import Signing
 from voting.consultations.services import load_consultation, parse_spec
 from voting.core.lifecycle import ConsultationError, find_consultation
 from voting.core.models import Role, StaffUser, utcnow
@@ -88,7 +89,7 @@ def load_demo(
             pseudonym_key=pseudonym_key,
             write_letter=letters.append,
             actor="demo",
-            min_district_voters=min_district_voters,
+            signing=Signing(signer, min_district_voters),
         )
         codes_file.write_text(
             f"# Demo polling codes for “{consultation.title}”, one vote each.\n"

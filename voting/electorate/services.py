@@ -17,11 +17,12 @@ from typing import TextIO
 from sqlalchemy import insert, update
 from sqlmodel import Session
 
+from ballots.signed_steps import Signing, take_step
 from results.cells import REMAINDER, merged_districts
 from voting.core.audit import record_event
 from voting.core.codes import generate_code, normalise_code
-from voting.core.lifecycle import BERLIN, ConsultationError, electorate_size, transition
-from voting.core.models import Consultation, Status, Voter
+from voting.core.lifecycle import BERLIN, ConsultationError, electorate_size
+from voting.core.models import Consultation, Status, Voter, utcnow
 from voting.core.pseudonyms import code_hash, person_ref
 
 # Column names as registration offices export them, German first.
@@ -325,10 +326,19 @@ def open_with_electorate(
     pseudonym_key: str,
     write_letter: Callable[[Letter], None],
     actor: str,
-    min_district_voters: int,
+    signing: Signing,
+    min_district_voters: int | None = None,
 ) -> ImportReport:
-    """Schedule a draft, import its electorate and open it, each step audited."""
-    transition(session=session, consultation=consultation, action="schedule", actor=actor)
+    """Schedule a draft, import its electorate and open it, each step audited and signed."""
+    now = utcnow()
+    take_step(
+        session=session,
+        consultation=consultation,
+        action="schedule",
+        actor=actor,
+        signing=signing,
+        now=now,
+    )
     report = import_electorate(
         session=session,
         consultation=consultation,
@@ -336,7 +346,17 @@ def open_with_electorate(
         pseudonym_key=pseudonym_key,
         write_letter=write_letter,
         actor=actor,
-        min_district_voters=min_district_voters,
+        # The published threshold, unless a caller merges by another (tests keep districts).
+        min_district_voters=(
+            signing.suppression_threshold if min_district_voters is None else min_district_voters
+        ),
     )
-    transition(session=session, consultation=consultation, action="open", actor=actor)
+    take_step(
+        session=session,
+        consultation=consultation,
+        action="open",
+        actor=actor,
+        signing=signing,
+        now=now,
+    )
     return report

@@ -16,11 +16,13 @@ from flask_login import current_user, login_user, logout_user
 from sqlmodel import func, select
 from werkzeug.wrappers import Response
 
+from ballots.ballot_pages import current_signing
 from ballots.models import Participation
+from ballots.signed_steps import take_step
 from ballots.traces import erase_traces
 from voting.core.audit import latest_event, record_event
-from voting.core.lifecycle import TRANSITIONS, electorate_size, transition
-from voting.core.models import AuditEvent, Consultation, Job, JobStatus
+from voting.core.lifecycle import TRANSITIONS, electorate_size
+from voting.core.models import AuditEvent, Consultation, Job, JobStatus, utcnow
 from voting.staff.forms import LoginForm
 from voting.staff.services import authenticate
 from voting.web.auth import EDITORS, STAFF, role_required
@@ -133,7 +135,7 @@ def step(slug: str, action: str) -> Response:
     """Schedule, open or close a consultation."""
     return perform_step(
         slug,
-        partial(transition, action=action),
+        partial(take_step, action=action, signing=current_signing(), now=utcnow()),
         lambda item: _(
             "Done: the consultation is now “%(status)s”.", status=STATUS_LABELS[item.status]
         ),

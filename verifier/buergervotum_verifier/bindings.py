@@ -1,0 +1,229 @@
+"""What binds a result to its rules and its end: the signed definitions and the closing head.
+
+A bundle carries every signed version of the consultation's definition (title, period,
+questions, methods, eligible voters, suppression threshold, signing keys) and the signed
+closing head. The checks here make sure that everything the recount uses comes from the
+newest definition, that every tree head names a definition of the chain, and that the log
+ends exactly where the closing head says it ends. docs/verification.md gives the bytes.
+"""
+
+import base64
+import hashlib
+import json
+import re
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+DEFINITION_DOMAIN = b"buergervotum/definition/v1\n"
+CLOSING_DOMAIN = b"buergervotum/closing/v1\n"
+TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+# The parts of the bundle's consultation that must equal the definition's.
+MANIFEST_FIELDS = ("title", "kind", "opens_at", "closes_at", "questions")
+
+
+class BindingError(Exception):
+    """A definition, closing head or published figure that does not hold, in words."""
+
+
+def canonical(value: Any) -> bytes:
+    """Return RFC 8785 JSON for our data: sorted keys, no white space, UTF-8, no floats."""
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
+def statement_hash(statement: Mapping[str, Any]) -> str:
+    """Return the hex SHA-256 of a statement's canonical JSON without its signature."""
+    return hashlib.sha256(
+        canonical({k: v for k, v in statement.items() if k != "signature"})
+    ).hexdigest()
+
+
+def check_statement(
+    statement: Any, keys: Mapping[str, Ed25519PublicKey], domain: bytes, what: str
+) -> None:
+    """Check a signed statement's version, key and signature."""
+    if not isinstance(statement, dict):
+        raise BindingError(f"{what} is missing or not an object")
+    if statement.get("v") != 1:
+        raise BindingError(f"{what}: unknown version {statement.get('v')!r}")
+    key = keys.get(str(statement.get("key_id")))
+    if key is None:
+        raise BindingError(f"{what}: signed with the untrusted key {statement.get('key_id')!r}")
+    signature = str(statement.get("signature", ""))
+    message = domain + canonical({k: v for k, v in statement.items() if k != "signature"})
+    try:
+        key.verify(base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4)), message)
+    except (InvalidSignature, ValueError):
+        raise BindingError(f"{what}: the signature does not verify") from None
+
+
+def check_definitions(
+    bundle: Mapping[str, Any], slug: str, keys: Mapping[str, Ed25519PublicKey]
+) -> list[str]:
+    """Check the chain of signed definitions; return their hashes, oldest first.
+
+    The newest definition is the one counted with: the bundle's consultation, the turnout's
+    eligible voters and every question must be the newest definition's.
+    """
+    chain = bundle.get("definitions")
+    if not isinstance(chain, list) or not chain:
+        raise BindingError("the bundle has no signed definition of the consultation")
+    hashes: list[str] = []
+    for number, definition in enumerate(chain, start=1):
+        what = f"definition version {number}"
+        check_statement(definition, keys, DEFINITION_DOMAIN, what)
+        if definition.get("consultation") != slug:
+            raise BindingError(f"{what} belongs to {definition.get('consultation')!r}")
+        if definition.get("version") != number:
+            raise BindingError(f"{what} states version {definition.get('version')!r}")
+        if definition.get("previous") != (hashes[-1] if hashes else None):
+            raise BindingError(f"{what} does not name the version before it")
+        hashes.append(statement_hash(definition))
+    final = chain[-1]
+    manifest = bundle["consultation"]
+    for field in MANIFEST_FIELDS:
+        if manifest.get(field) != final.get(field):
+            raise BindingError(f"the bundle's {field} differs from the signed definition's")
+    eligible = final.get("eligible")
+    if not isinstance(eligible, int) or isinstance(eligible, bool):
+        raise BindingError("the newest definition states no number of eligible voters")
+    if bundle["turnout"]["eligible"] != eligible:
+        raise BindingError(
+            f"the turnout states {bundle['turnout']['eligible']} eligible voters, "
+            f"the signed definition {eligible}"
+        )
+    return hashes
+
+
+def _moment(text: Any, what: str) -> datetime:
+    if not isinstance(text, str) or not TIME.fullmatch(text):
+        raise BindingError(f"{what}: {text!r} is not a UTC time like 2027-03-01T07:00:00Z")
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def check_head_bindings(
+    heads: Sequence[Mapping[str, Any]], hashes: Sequence[str], bundle: Mapping[str, Any]
+) -> None:
+    """Check that each tree head names a definition of the chain, never an older one than the
+    head before it, is signed by a key the definitions name, and was issued while voting ran.
+
+    ``heads`` are the bundle's tree heads, already checked to be one per ballot, in order.
+    """
+    final = bundle["definitions"][-1]
+    opened = _moment(final["opens_at"], "opens_at").replace(minute=0, second=0)
+    closes = _moment(final["closes_at"], "closes_at")
+    closed = _moment(bundle["closing"]["closed_at"], "the closing head's closed_at")
+    last = 0
+    for head in heads:
+        what = f"tree head of size {head['tree_size']}"
+        if head.get("definition") not in hashes:
+            raise BindingError(f"{what} names no definition of the consultation")
+        position = hashes.index(head["definition"])
+        if position < last:
+            raise BindingError(f"{what} names an older definition than the head before it")
+        last = position
+        if head.get("key_id") not in bundle["definitions"][position]["signing_keys"]:
+            raise BindingError(f"{what} is signed by a key its definition does not name")
+        issued = _moment(head.get("issued_at"), what)
+        if not opened <= issued <= min(closes, closed):
+            raise BindingError(
+                f"{what} was issued at {head['issued_at']}, outside the voting period "
+                f"{final['opens_at']} to {min(closes, closed).strftime('%Y-%m-%dT%H:%M:%SZ')}"
+            )
+
+
+def check_closing(
+    bundle: Mapping[str, Any],
+    keys: Mapping[str, Ed25519PublicKey],
+    hashes: Sequence[str],
+    size: int,
+    root: bytes,
+) -> None:
+    """Check the closing head: signed, over the final log and the newest definition."""
+    closing = bundle.get("closing")
+    check_statement(closing, keys, CLOSING_DOMAIN, "the closing head")
+    assert isinstance(closing, dict)  # checked just now
+    if closing.get("consultation") != bundle["consultation"]["id"]:
+        raise BindingError(f"the closing head belongs to {closing.get('consultation')!r}")
+    if closing.get("definition") != hashes[-1]:
+        raise BindingError("the closing head does not name the newest definition")
+    if closing.get("tree_size") != size or closing.get("root_hash") != root.hex():
+        raise BindingError(
+            f"the log holds {size} ballots with root {root.hex()}, but voting was closed at "
+            f"{closing.get('tree_size')} ballots with root {closing.get('root_hash')}"
+        )
+    opened = _moment(bundle["definitions"][-1]["opens_at"], "opens_at")
+    if _moment(closing.get("closed_at"), "the closing head's closed_at") < opened:
+        raise BindingError("the closing head states a closing time before the opening")
+    marks, paper = closing.get("participation_marks"), closing.get("paper_marks")
+    if not isinstance(marks, int) or not isinstance(paper, int) or marks - paper != size:
+        raise BindingError(
+            f"the closing head states {marks} participation marks, {paper} of them by paper: "
+            f"not one online mark per each of the {size} ballots"
+        )
+    if bundle["turnout"].get("paper_marks", 0) < paper:
+        raise BindingError(
+            f"the turnout states {bundle['turnout'].get('paper_marks')} paper marks, fewer than "
+            f"the {paper} the closing head counted"
+        )
+
+
+def check_published_turnout(bundle: Mapping[str, Any], heads: Sequence[Mapping[str, Any]]) -> None:
+    """Check the result's turnout by hour and by district against the signed heads and rules."""
+    final = bundle["definitions"][-1]
+    turnout = bundle["result"]["turnout"]
+    threshold = final["suppression_threshold"]
+    if turnout.get("minimum_cell") != threshold:
+        raise BindingError(
+            f"the result hides cells below {turnout.get('minimum_cell')}, the definition "
+            f"below {threshold}"
+        )
+    issued = [_moment(head["issued_at"], "issued_at") for head in heads]
+    for period in turnout.get("by_hour", []):
+        start = _moment(period.get("hour"), "by_hour")
+        until = _moment(period.get("until"), "by_hour")
+        signed = sum(start <= moment < until for moment in issued)
+        if period.get("ballots") != signed:
+            raise BindingError(
+                f"the turnout states {period.get('ballots')} ballots from {period['hour']} to "
+                f"{period['until']}; the signed tree heads of that time are {signed}"
+            )
+    if sum(period.get("ballots") or 0 for period in turnout.get("by_hour", [])) != len(heads):
+        raise BindingError("the turnout by hour does not add up to the ballots in the log")
+    marks = len(heads) + bundle["turnout"].get("paper_marks", 0)
+    shown = 0
+    eligible = 0
+    for cell in turnout.get("by_district", []):
+        eligible += cell["eligible"]
+        if cell.get("ballots") is None:
+            continue
+        if not threshold <= cell["ballots"] <= cell["eligible"]:
+            raise BindingError(
+                f"district {cell.get('district')!r}: {cell['ballots']} ballots of "
+                f"{cell['eligible']} eligible cannot be published (threshold {threshold})"
+            )
+        shown += cell["ballots"]
+    if turnout.get("by_district") and (eligible != final["eligible"] or shown > marks):
+        raise BindingError("the turnout by district does not fit the eligible voters and the marks")
+
+
+def check_result_texts(bundle: Mapping[str, Any]) -> None:
+    """Check that the result states each question and option as the definition does."""
+    defined = {q["key"]: q for q in bundle["definitions"][-1]["questions"]}
+    for question in bundle["result"]["questions"]:
+        source = defined.get(question.get("key"))
+        if source is None or question.get("text") != source["text"]:
+            raise BindingError(
+                f"question {question.get('key')!r}: the result's text is not the definition's"
+            )
+        if "options" in question and question["options"] != [
+            {"key": o["key"], "label": o["label"]} for o in source["options"]
+        ]:
+            raise BindingError(
+                f"question {question['key']!r}: the result's options are not the definition's"
+            )
