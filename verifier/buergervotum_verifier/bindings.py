@@ -11,6 +11,7 @@ import base64
 import hashlib
 import json
 import re
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -103,7 +104,7 @@ def check_definitions(
 def _moment(text: Any, what: str) -> datetime:
     if not isinstance(text, str) or not TIME.fullmatch(text):
         raise BindingError(f"{what}: {text!r} is not a UTC time like 2027-03-01T07:00:00Z")
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)  # as TIME matched it
 
 
 def check_head_bindings(
@@ -183,11 +184,12 @@ def check_published_turnout(bundle: Mapping[str, Any], heads: Sequence[Mapping[s
             f"the result hides cells below {turnout.get('minimum_cell')}, the definition "
             f"below {threshold}"
         )
-    issued = [_moment(head["issued_at"], "issued_at") for head in heads]
+    # Sorted, so that each period counts its heads by two binary searches, not a pass.
+    issued = sorted(_moment(head["issued_at"], "issued_at") for head in heads)
     for period in turnout.get("by_hour", []):
         start = _moment(period.get("hour"), "by_hour")
         until = _moment(period.get("until"), "by_hour")
-        signed = sum(start <= moment < until for moment in issued)
+        signed = max(0, bisect_left(issued, until) - bisect_left(issued, start))
         if period.get("ballots") != signed:
             raise BindingError(
                 f"the turnout states {period.get('ballots')} ballots from {period['hour']} to "
