@@ -55,6 +55,7 @@ Shape = Kind | ListOf | Record
 INTEGER = Kind("an integer", (int,))
 TEXT = Kind("a string", (str,))
 TEXT_OR_NULL = Kind("a string or null", (str, type(None)))
+COUNT_OR_NULL = Kind("an integer or null", (int, type(None)))  # null: a cell kept hidden
 HASH = Kind("64 lowercase hex digits", (str,), re.compile(r"[0-9a-f]{64}"))
 # Decodable base64url, with or without padding (what it decodes to, the checks judge).
 BASE64URL = Kind(
@@ -81,6 +82,14 @@ QUESTION = Record(
     {"key": TEXT, "method": TEXT, "options": ListOf(Record({"key": TEXT}))},
     {"params": OBJECT},
 )
+RESULT_TURNOUT = Record(
+    optional={
+        "ballots": INTEGER,
+        "eligible": INTEGER,
+        "by_hour": ListOf(Record(optional={"ballots": COUNT_OR_NULL})),
+        "by_district": ListOf(Record({"eligible": INTEGER}, {"ballots": COUNT_OR_NULL})),
+    }
+)
 BUNDLE = Record(
     {
         "consultation": Record({"id": TEXT, "questions": ListOf(QUESTION)}),
@@ -88,10 +97,12 @@ BUNDLE = Record(
         "root_hash": ANY,
         "leaves": ListOf(LEAF),
         "tree_heads": ListOf(TREE_HEAD),
-        "turnout": Record({"participation_marks": INTEGER, "eligible": INTEGER}),
+        "turnout": Record(
+            {"participation_marks": INTEGER, "eligible": INTEGER}, {"paper_marks": INTEGER}
+        ),
         "result": Record(
             {"questions": ListOf(Record({"key": TEXT}))},
-            {"turnout": Record(optional={"ballots": INTEGER, "eligible": INTEGER})},
+            {"turnout": RESULT_TURNOUT},
         ),
     },
     {"keys": ListOf(Record(optional={"public_key": BASE64URL}))},

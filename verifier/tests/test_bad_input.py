@@ -142,6 +142,8 @@ def test_truncated_and_empty_files_are_refused(capsys, tmp_path):
         (["turnout", "eligible"], "60", 'turnout.eligible: expected an integer, found "60"'),
         (["consultation", "questions", 0, "options", 1], "Nein", "questions[0].options[1]: exp"),
         (["result", "questions"], None, "result.questions: expected an array, found null"),
+        (["turnout", "paper_marks"], {}, "turnout.paper_marks: expected an integer, found an obj"),
+        (["result", "turnout", "by_hour", 1], "x", "result.turnout.by_hour[1]: expected an object"),
     ],
 )
 def test_a_value_of_the_wrong_type_is_named(capsys, tmp_path, path, value, says):
@@ -227,3 +229,32 @@ def test_mutated_bundles_end_in_one_line(capsys, tmp_path):
         assert status == 1 and out == "", out
         assert err.startswith("FAILED: ") and err.count("\n") == 1, err
         assert "fault of the verifier" not in err, err
+
+
+def test_every_field_of_a_wrong_type_is_named_or_judged(capsys, tmp_path):
+    """Each value of the valid bundle (the first leaf and head standing for all) in turn
+    replaced by one of another type: refused with a message that is not the catch-all."""
+    others = [None, True, "x", [], {"a": 1}, 7]
+    places: list[list] = []
+
+    def walk(value: object, path: list) -> None:
+        if path:
+            places.append(path)
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(inner, [*path, key])
+        elif isinstance(value, list):
+            for index, inner in enumerate(
+                value[:1] if path in (["leaves"], ["tree_heads"]) else value
+            ):
+                walk(inner, [*path, index])
+
+    walk(valid(), [])
+    for number, path in enumerate(places):
+        bundle = planted(path, others[number % len(others)])
+        path_file = tmp_path / "bundle.json"
+        path_file.write_text(json.dumps(bundle, ensure_ascii=False), encoding="utf-8")
+        status = main([str(path_file)])
+        out, err = capsys.readouterr()
+        assert status in (0, 1), path
+        assert "malformed" not in err and "fault of the verifier" not in err, (path, err)
