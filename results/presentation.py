@@ -41,18 +41,28 @@ __all__ = [
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
+def _yes_no_decision(decision: str, yes: int, no: int, base: int) -> str:
+    """Say the decision in words; a tie counts as "no" by GemO RLP § 17a (7)."""
+    if decision == "tie":  # results published before the tie counted as "no"
+        return str(_("Tie: the proposal is not accepted"))
+    if base == 0:
+        return str(_("Not decided: nobody voted yes or no"))
+    if yes == no:
+        return str(_("Tie: the question counts as answered no"))
+    if decision == "accepted":
+        return str(_("Accepted: %(percent)s yes", percent=fmt_pct(yes, base)))
+    if decision == "rejected":
+        return str(_("Rejected: %(percent)s no", percent=fmt_pct(no, base)))
+    if yes > no:
+        return str(_("Not decided: %(percent)s yes", percent=fmt_pct(yes, base)))
+    return str(_("Not decided: %(percent)s no", percent=fmt_pct(no, base)))
+
+
 def _yes_no(q: dict[str, Any], labels: dict[str, str]) -> QuestionFigures:
     d = q["details"]
     counts, base = d["counts"], d["valid"]
     yes, no = counts["yes"], counts["no"]
-    summary = {
-        "accepted": _("Accepted: %(percent)s yes", percent=fmt_pct(yes, base)),
-        "rejected": _("Rejected: %(percent)s no", percent=fmt_pct(no, base)),
-        "tie": _("Tie: the proposal is not accepted"),
-        "not_decided": _("Not decided: %(percent)s yes", percent=fmt_pct(yes, base))
-        if yes > no
-        else _("Not decided: %(percent)s no", percent=fmt_pct(no, base)),
-    }[d["decision"]]
+    summary = _yes_no_decision(d["decision"], yes, no, base)
     line = None
     if "quorum" in d:
         quorum = d["quorum"]

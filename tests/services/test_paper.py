@@ -213,9 +213,9 @@ def test_tally_accepts_paper_marks_and_the_result_combines_both_channels(
     paper = paper_section(session=session, consultation=consultation, data=result.data)
     assert paper["turnout"] == {"eligible": 5, "online": 1, "paper": 2, "combined": 3}
     brunnen, nutzung, projekte = paper["questions"]
-    # Online yes 1; paper no 1 (one invalid): a tie, not accepted.
+    # Online yes 1; paper no 1 (one invalid): a tie, which counts as answered "no".
     assert brunnen["combined"]["details"]["counts"] == {"yes": 1, "no": 1, "abstain": 0}
-    assert brunnen["combined"]["details"]["decision"] == "tie"
+    assert brunnen["combined"]["details"]["decision"] == "rejected"
     # Online garten 1; paper spielplatz 2: the playground wins combined.
     assert nutzung["combined"]["winners"] == ["spielplatz"]
     # Projects were entered once only: not confirmed, so not combined and not in the protocol.

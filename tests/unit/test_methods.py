@@ -72,11 +72,18 @@ def test_yes_no_rejected():
     assert (outcome.winners, outcome.details["decision"]) == (["no"], "rejected")
 
 
-def test_yes_no_tie_is_reported_and_not_accepted():
+def test_yes_no_tie_counts_as_answered_no():
     outcome = count("yes_no", YES_NO, ballots(yes=4, no=4, abstain=1))
-    assert outcome.winners == ["yes", "no"]
+    assert outcome.winners == ["no"]
     assert outcome.ranking == [["yes", "no"]]
-    assert outcome.details["decision"] == "tie"
+    assert outcome.details["decision"] == "rejected"
+
+
+@pytest.mark.parametrize("quorum", ["none", "rlp_buergerentscheid"])
+def test_yes_no_nobody_answering_decides_nothing(quorum):  # type: ignore[no-untyped-def]
+    outcome = count("yes_no", YES_NO, ballots(abstain=3, blank=1), quorum=quorum, eligible=10)
+    assert outcome.winners == []
+    assert outcome.details["decision"] == "not_decided"
 
 
 def test_yes_no_abstentions_do_not_count_in_the_valid_base():
@@ -125,11 +132,12 @@ def test_rlp_quorum_is_not_met_by_abstentions():
     assert outcome.details["counts"]["abstain"] == 900
 
 
-def test_rlp_tie_is_never_accepted():
-    outcome = rlp(yes=200, no=200)
-    assert outcome.details["decision"] == "tie"
-    assert outcome.details["quorum"]["reached"] is False
-    assert outcome.winners == ["yes", "no"]
+def test_rlp_tie_counts_as_answered_no_whatever_the_quorum():
+    for yes_and_no in (200, 1):  # above the quorum of 150, and far below it
+        outcome = rlp(yes=yes_and_no, no=yes_and_no)
+        assert outcome.details["decision"] == "rejected"
+        assert outcome.details["quorum"]["reached"] is False
+        assert outcome.winners == ["no"]
 
 
 @pytest.mark.parametrize("eligible", [None, 0])

@@ -233,3 +233,25 @@ def test_a_result_without_any_ballot_is_published_and_shown(client, session):
     assert "0 von 3" in html and "Keine Stimmen" in html
     for key in ("ja", "borda", "schulze", "irv", "stv", "mj", "score", "pb", "greedy"):
         assert client.get(f"/consultations/{opened.slug}/results/{key}.svg").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("votes", "said"),
+    [
+        (["yes", "no"], "Stimmengleichheit: Die Frage gilt als mit Nein beantwortet"),
+        (["abstain", None], "Nicht entschieden: Niemand hat mit Ja oder Nein gestimmt"),
+    ],
+)
+def test_a_yes_no_tie_counts_as_no_and_no_votes_decide_nothing(
+    client, session, signer, votes, said
+):  # type: ignore[no-untyped-def]
+    opened = make_open_consultation(session, voters=2, questions=QUESTIONS[:1])
+    for code, vote in zip(opened.codes, votes, strict=True):
+        cast_code(session, opened.id, code, signer, {"ja": vote})
+        session.commit()
+    publish(session, opened.id)
+    page = client.get(f"/consultations/{opened.slug}/results").get_data(as_text=True)
+    assert said in page
+    result = client.get(f"/api/v1/consultations/{opened.slug}/results").get_json()
+    question = result["questions"][0]
+    assert question["winners"] == (["no"] if "yes" in votes else [])

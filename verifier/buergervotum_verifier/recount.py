@@ -72,24 +72,32 @@ def _check_yes_no(question: Question) -> None:
 
 
 def _count_yes_no(question: Question, answers: Iterable[Any], eligible: int, lot: Lot) -> Published:
-    # A tie is no decision for yes: it is reported, never drawn by lot.
+    # GemO RLP § 17a (7): a tie counts as answered "no", whatever the quorum; with no yes or
+    # no vote at all there is no majority and the council decides. Never drawn by lot.
     counts, blank = _count_choices(question, answers)
     yes, no = counts["yes"], counts["no"]
-    decision = "tie" if yes == no else ("accepted" if yes > no else "rejected")
+    if yes + no == 0:
+        decision = "not_decided"
+    elif yes == no:
+        decision = "rejected"
+    else:
+        decision = "accepted" if yes > no else "rejected"
     details: dict[str, Any] = {"counts": counts, "blank": blank, "valid": yes + no}
     quorum = question.params.get("quorum", "none")
     if quorum == "rlp_buergerentscheid":
-        reached = decision != "tie" and 100 * max(yes, no) >= RLP_QUORUM_PERCENT * eligible
+        if eligible < 1:
+            raise RecountError("the quorum needs at least one eligible voter, the bundle has none")
+        reached = yes != no and 100 * max(yes, no) >= RLP_QUORUM_PERCENT * eligible
         details["quorum"] = {
             "rule": quorum,
             "eligible": eligible,
             "required": (RLP_QUORUM_PERCENT * eligible + 99) // 100,
             "reached": reached,
         }
-        if decision != "tie" and not reached:
+        if yes != no and not reached:
             decision = "not_decided"
     details["decision"] = decision
-    winners = {"accepted": ["yes"], "rejected": ["no"], "tie": ["yes", "no"], "not_decided": []}
+    winners = {"accepted": ["yes"], "rejected": ["no"], "not_decided": []}
     return {
         "winners": winners[decision],
         "ranking": tiers(("yes", "no"), counts),

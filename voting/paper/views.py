@@ -262,12 +262,19 @@ def paper_option_label(question: dict[str, Any], option: dict[str, Any]) -> str:
 def paper_outcome(question: dict[str, Any], combined: dict[str, Any]) -> str:
     """Return the combined outcome of a question in words."""
     if question["method"] == "yes_no":
-        return {
-            "accepted": _("yes"),
-            "rejected": _("no"),
-            "tie": _("tie – the proposal is not accepted"),
-            "not_decided": _("not decided – the quorum was not reached"),
-        }[combined["details"]["decision"]]
+        details = combined["details"]
+        counts = details["counts"]
+        if details["decision"] == "tie" or (details["valid"] and counts["yes"] == counts["no"]):
+            return str(_("tie – the question counts as answered no"))
+        if details["decision"] == "not_decided" and not details["valid"]:
+            return str(_("not decided – nobody voted yes or no"))
+        return str(
+            {
+                "accepted": _("yes"),
+                "rejected": _("no"),
+                "not_decided": _("not decided – the quorum was not reached"),
+            }[details["decision"]]
+        )
     labels = {o["key"]: paper_option_label(question, o) for o in question["options"]}
     if not combined["winners"]:
         return _("no votes")
