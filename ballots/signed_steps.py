@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from ballots.canonical import canonical_json
@@ -32,6 +31,7 @@ from ballots.statements import (
     sign_statement,
     statement_hash,
 )
+from voting.core.db import count_rows
 from voting.core.lifecycle import electorate_size, transition
 from voting.core.models import Consultation
 
@@ -110,7 +110,7 @@ def announce_key(*, session: Session, signing: Signing) -> list[str]:
     for consultation in session.exec(
         select(Consultation).where(col(Consultation.status).in_(("scheduled", "open")))
     ):
-        previous = _newest(session, _id(consultation))
+        previous = newest_definition(session=session, consultation_id=_id(consultation))
         if previous is None or signing.signer.key_id in previous["signing_keys"]:
             continue
         _sign_definition(session, consultation, signing, eligible=previous["eligible"])
@@ -118,22 +118,10 @@ def announce_key(*, session: Session, signing: Signing) -> list[str]:
     return renewed
 
 
-def _newest(session: Session, consultation_id: int) -> dict[str, Any] | None:
-    body = session.exec(
-        select(SignedStatement.body)
-        .where(
-            col(SignedStatement.consultation_id) == consultation_id,
-            col(SignedStatement.kind) == DEFINITION,
-        )
-        .order_by(col(SignedStatement.version).desc())
-    ).first()
-    return json.loads(body) if body is not None else None
-
-
 def _sign_definition(
     session: Session, consultation: Consultation, signing: Signing, *, eligible: int | None
 ) -> None:
-    previous = _newest(session, _id(consultation))
+    previous = newest_definition(session=session, consultation_id=_id(consultation))
     # Keys named before stay named: heads already signed with them still belong.
     keys = [*(previous["signing_keys"] if previous else []), signing.signer.key_id]
     fields = {
@@ -162,14 +150,8 @@ def _sign_closing(
 ) -> None:
     consultation_id = _id(consultation)
     definition = current_definition(session=session, consultation_id=consultation_id)
-    marks, paper = (
-        session.exec(
-            select(func.count())
-            .select_from(model)
-            .where(col(model.consultation_id) == consultation_id)  # type: ignore[attr-defined]
-        ).one()
-        for model in (Participation, PaperMark)
-    )
+    marks = count_rows(session, Participation, consultation_id)
+    paper = count_rows(session, PaperMark, consultation_id)
     fields = {
         "consultation": consultation.slug,
         "definition": definition,
@@ -197,16 +179,27 @@ def _store(
     session.flush()
 
 
-def current_definition(*, session: Session, consultation_id: int) -> str | None:
-    """Return the hash of the consultation's newest signed definition, if any."""
+def _newest_definition(session: Session, consultation_id: int) -> SignedStatement | None:
     return session.exec(
-        select(SignedStatement.hash)
+        select(SignedStatement)
         .where(
             col(SignedStatement.consultation_id) == consultation_id,
             col(SignedStatement.kind) == DEFINITION,
         )
         .order_by(col(SignedStatement.version).desc())
     ).first()
+
+
+def newest_definition(*, session: Session, consultation_id: int) -> dict[str, Any] | None:
+    """Return the consultation's newest signed definition, if any."""
+    row = _newest_definition(session, consultation_id)
+    return json.loads(row.body) if row is not None else None
+
+
+def current_definition(*, session: Session, consultation_id: int) -> str | None:
+    """Return the hash of the consultation's newest signed definition, if any."""
+    row = _newest_definition(session, consultation_id)
+    return row.hash if row is not None else None
 
 
 def statements(*, session: Session, consultation_id: int, kind: str) -> list[dict[str, Any]]:

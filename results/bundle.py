@@ -8,7 +8,8 @@ from ballots.keys import public_key_list
 from ballots.log import leaves, log_root, log_size, tree_heads
 from ballots.models import PaperMark, Participation
 from ballots.signed_steps import CLOSING, DEFINITION, questions_of, statements
-from results.services import count_rows, published_result
+from results.services import published_result
+from voting.core.db import count_rows
 from voting.core.lifecycle import electorate_size
 from voting.core.models import Consultation
 

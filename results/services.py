@@ -4,15 +4,16 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
 from ballots.log import broken_commitments, lock_log, log_root
 from ballots.models import Ballot, PaperMark, Participation
+from ballots.signed_steps import newest_definition
 from ballots.traces import erase_traces
 from results.models import Result
 from results.tally import count_question
 from results.turnout import turnout
-from voting.core.db import begin_write
+from voting.core.db import begin_write, count_rows
 from voting.core.lifecycle import (
     ConsultationError,
     StorageTracesError,
@@ -21,13 +22,6 @@ from voting.core.lifecycle import (
     transition,
 )
 from voting.core.models import Consultation, Status, utcnow
-
-
-def count_rows(session: Session, model: type, consultation_id: int) -> int:
-    """Return how many rows of `model` belong to the consultation."""
-    return session.exec(
-        select(func.count()).select_from(model).where(model.consultation_id == consultation_id)
-    ).one()
 
 
 def question_seed(lot_seed: bytes, key: str) -> bytes:
@@ -48,7 +42,10 @@ def tally_consultation(
     Ties that a method must break are drawn by lot from the consultation's final
     ballot-log root (see results.methods.lot), which anyone can recompute.
     ``progress(done, total)`` hears how many of the ballots × questions are counted.
-    Run it through ``count_consultation``, which first erases the order of voting.
+    Small cells are hidden below the threshold of the signed definition, which the
+    verifier checks; ``min_district_ballots`` serves consultations scheduled before
+    definitions were signed. Run it through ``count_consultation``, which first erases
+    the order of voting.
     """
     begin_write(session)
     # A cast that found voting open under the log's lock is stored before the count reads,
@@ -69,6 +66,7 @@ def tally_consultation(
         raise ConsultationError(
             f"{consultation.slug}: {ballots} ballots but {marks} participation marks"
         )
+    definition = newest_definition(session=session, consultation_id=consultation.id)
     questions = []
     total = ballots * len(consultation.questions)
     done = 0
@@ -106,7 +104,7 @@ def tally_consultation(
             consultation=consultation,
             ballots=ballots,
             eligible=eligible,
-            minimum=min_district_ballots,
+            minimum=definition["suppression_threshold"] if definition else min_district_ballots,
         ),
         "questions": questions,
         "lot_seed": lot_seed.hex(),

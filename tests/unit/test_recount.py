@@ -4,8 +4,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from buergervotum_verifier.recount import Question, check_answer, recount, recount_for
-from results.methods import count
+from buergervotum_verifier import recount_budget
+from buergervotum_verifier.recount import (
+    Question,
+    RecountError,
+    check_answer,
+    recount,
+    recount_for,
+)
+from results.methods import count, pb_equal_shares
 from results.services import question_seed
 
 OPTIONS = ("a", "b", "c", "d")
@@ -125,3 +132,39 @@ def test_a_project_nobody_approved_does_not_stall_the_add1_completion():
     outcome = count(question.method, question.options, ballots, **params, lot_seed=b"seed")
     assert sorted(outcome.winners) == ["a", "b"] and outcome.details["spent"] == 5
     assert sorted(recount(question, ballots, 3, b"root")["winners"]) == ["a", "b"]
+
+
+def test_equal_shares_draws_an_exact_tie_that_floats_would_split():
+    # After c is funded, a and b both cost 0.4 per unit of utility: 0.8 of 2 and 1.2 of 3, with
+    # the poorer supporters paying all they have. Estimates of rho that were skewed by the
+    # rounding slack missed this tie and funded a without the lot the verifier draws.
+    question = Question(
+        "frage",
+        "pb_equal_shares",
+        ("a", "b", "c"),
+        {"budget": 8, "costs": {"a": 2, "b": 3, "c": 3}, "completion": "none"},
+    )
+    ballots = [["a", "b", "c"], ["b"], ["a", "c"], ["c"], ["a", "b"]]
+    root = b"\x07" * 32  # the first lot draws c
+    outcome = count(
+        question.method,
+        question.options,
+        ballots,
+        **question.params,
+        lot_seed=question_seed(root, question.key),
+    )
+    assert [lot["tied"] for lot in outcome.details["lot"]] == [["a", "b", "c"], ["a", "b"]]
+    assert recount(question, ballots, 5, root)["details"] == outcome.details
+
+
+def test_a_hostile_budget_stops_the_add1_completion_in_both_counts(monkeypatch):
+    # The lone supporter of a needs a share of 2**50 and gains one unit a trial: without the
+    # cap both counts would run 2**49 trials. The cap is lowered so the test runs in a blink.
+    monkeypatch.setattr(recount_budget, "MAX_ADD1_ROUNDS", 1000)
+    monkeypatch.setattr(pb_equal_shares, "MAX_ADD1_ROUNDS", 1000)
+    params = {"budget": 2**50, "costs": {"a": 2**50, "b": 1}}
+    question = Question("frage", "pb_equal_shares", ("a", "b"), params)
+    with pytest.raises(RecountError, match="has not ended after 1,000 rounds"):
+        recount(question, [["a"], ["b"]], 2, b"root")
+    with pytest.raises(ValueError, match="has not ended after 1,000 rounds"):
+        count("pb_equal_shares", ("a", "b"), [["a"], ["b"]], **params)

@@ -81,12 +81,7 @@ def answers(i: int) -> dict:
 def publish(session: Session, consultation_id: int) -> None:
     consultation = session.get(Consultation, consultation_id)
     close_voting(session, consultation, "test")
-    tally_consultation(
-        session=session,
-        consultation=consultation,
-        actor="test",
-        min_district_ballots=3,
-    )
+    tally_consultation(session=session, consultation=consultation, actor="test")
     publish_result(session=session, consultation=consultation, actor="second-reader")
     session.commit()
 

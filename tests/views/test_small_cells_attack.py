@@ -23,6 +23,7 @@ from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
 from ballots.models import Ballot
+from buergervotum_verifier import verify_bundle
 from results.models import PaperCount
 from tests.conftest import cast_code, csrf_token, log_in_as, make_staff, spec_data
 from voting.core.models import Consultation, Voter, utcnow
@@ -91,7 +92,10 @@ def run_consultation(app, session: Session, signer, tmp_path: Path) -> tuple[str
     """Run the whole consultation: 32 votes online, 14 on paper (Am Berg's one among them)."""
     runner = app.test_cli_runner()
     spec = tmp_path / "bezirke.json"
-    spec.write_text(json.dumps(spec_data("bezirke")), encoding="utf-8")
+    data = spec_data("bezirke")
+    # Open since before the first of the four hours the votes are cast in (see below).
+    data["period"]["opens_at"] = (utcnow() - timedelta(hours=7)).isoformat()
+    spec.write_text(json.dumps(data), encoding="utf-8")
     for args in (["consultations", "load", str(spec)], ["consultations", "schedule", "bezirke"]):
         assert runner.invoke(args=args).exit_code == 0
     closing_year = (utcnow() + timedelta(days=7)).year
@@ -345,3 +349,6 @@ def test_no_published_page_file_or_chart_gives_away_a_small_cell(app, session, s
         stored = set(session.exec(select(column).distinct()))
         assert stored, column
         assert all(register_sizes.get(name, MINIMUM) >= MINIMUM for name in stored), stored
+    # And what was published still verifies: hiding cells broke no signed number.
+    bundle = app.test_client().get(f"/api/v1/consultations/{slug}/bundle").get_json()
+    assert verify_bundle(bundle).ballots == 32

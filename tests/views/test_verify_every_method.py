@@ -96,3 +96,22 @@ def test_a_lot_drawn_the_other_way_is_found(published):
     single["winners"] = [other]
     with pytest.raises(VerificationError, match="question 'single': the recount gives winners"):
         verify_bundle(changed)
+
+
+def test_a_threshold_changed_after_scheduling_does_not_break_the_published_bundle(
+    client, session, signer
+):  # type: ignore[no-untyped-def]
+    # The definition signed a threshold of 10; the setting says 1 by the day of the count.
+    opened = make_open_consultation(session, voters=3, questions=QUESTIONS[:2])
+    for code in opened.codes[:2]:
+        cast_code(session, opened.id, code, signer, {"ja": "yes", "single": "bus"})
+        session.commit()
+    consultation = session.get(Consultation, opened.id)
+    close_voting(session, consultation, "test")
+    tally_consultation(
+        session=session, consultation=consultation, actor="test", min_district_ballots=1
+    )
+    publish_result(session=session, consultation=consultation, actor="second-reader")
+    session.commit()
+    bundle = client.get(f"/api/v1/consultations/{opened.slug}/bundle").get_json()
+    assert verify_bundle(bundle).ballots == 2

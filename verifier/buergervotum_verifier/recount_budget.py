@@ -20,6 +20,8 @@ from buergervotum_verifier.recount_common import (
 )
 
 COMPLETIONS = ("none", "add1", "greedy")
+# The counting rules cap the add1 completion, so that no budget, however hostile, stalls a count.
+MAX_ADD1_ROUNDS = 1_000_000
 
 
 def check_budget(question: Question) -> None:
@@ -186,6 +188,11 @@ def count_equal_shares(
         approved = sum(1 for option in question.options if votes[option])
         while completion == "add1" and len(funded) < approved:
             per_voter += 1
+            if per_voter - budget // voters > MAX_ADD1_ROUNDS:
+                raise RecountError(
+                    f"the add1 completion has not ended after {MAX_ADD1_ROUNDS:,} rounds"
+                    " (the counting rules stop there)"
+                )
             drawn: list[dict[str, Any]] = []
             trial = _equal_shares(question, sets, votes, Fraction(per_voter), lot, drawn)
             if sum(costs[o] for o in trial) > budget:

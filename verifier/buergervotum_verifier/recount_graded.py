@@ -25,7 +25,7 @@ def check_scale(question: Question) -> None:
     if not (
         isinstance(grades, list)
         and 2 <= len(grades) <= MAX_GRADES
-        and all(isinstance(g, str) for g in grades)
+        and all(isinstance(g, str) and g.strip() for g in grades)
         and len(set(grades)) == len(grades)
     ):
         raise RecountError(f"grades {grades!r} is no scale of 2 to {MAX_GRADES} grade names")

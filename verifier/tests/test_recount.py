@@ -2,7 +2,13 @@
 
 import pytest
 
-from buergervotum_verifier.recount import Question, RecountError, check_answer, recount_for
+from buergervotum_verifier.recount import (
+    Question,
+    RecountError,
+    check_answer,
+    recount,
+    recount_for,
+)
 
 
 @pytest.mark.parametrize(
@@ -49,6 +55,8 @@ def test_a_ballot_of_the_wrong_shape_is_refused(question, answer, message):
     [
         (Question("q", "stv", ("a", "b"), {"seats": 2}), "seats 2"),
         (Question("q", "score", ("a", "b"), {"grades": ["nur eine"]}), "no scale"),
+        (Question("q", "score", ("a", "b"), {"grades": ["gut", " "]}), "no scale"),
+        (Question("q", "yes_no", ("yes", "no", "abstain"), {"quorum": "x"}), "unknown quorum"),
         (Question("q", "pb_greedy", ("a", "b"), {"budget": 5, "costs": {"a": 1}}), "costs"),
         (
             Question("q", "pb_equal_shares", ("a",), {"budget": 5, "costs": {"a": 1}, "x": 1}),
@@ -89,3 +97,9 @@ CHECK_APPROVAL = Question("projekte", "approval", ("a", "b", "c"), {"max_choices
 def test_malformed_answers_are_named_with_their_reason(question, answer, reason):
     with pytest.raises(RecountError, match=reason):
         check_answer(question, answer)
+
+
+def test_a_quorum_over_nobody_eligible_is_refused():
+    question = Question("q", "yes_no", ("yes", "no", "abstain"), {"quorum": "rlp_buergerentscheid"})
+    with pytest.raises(RecountError, match="at least one eligible voter"):
+        recount(question, ["yes"], 0, b"\0" * 32)

@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, Table, create_engine, event, make_url
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, func, select
 
 # The INSERT constructs that know ON CONFLICT, by database.
 _CONFLICT_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -89,3 +89,10 @@ def conflict_insert(dialect: str, table: Table) -> Any:
 def dialect_of(session: Session) -> str:
     """Return the name of the session's database ("postgresql", "sqlite")."""
     return session.get_bind().dialect.name
+
+
+def count_rows(session: Session, model: type, consultation_id: int) -> int:
+    """Return how many rows of `model` belong to the consultation."""
+    return session.exec(
+        select(func.count()).select_from(model).where(model.consultation_id == consultation_id)  # type: ignore[attr-defined]
+    ).one()
