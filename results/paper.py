@@ -18,6 +18,10 @@ from results.methods import count
 from results.models import PaperCount
 from voting.core.models import Consultation, Voter
 
+# Methods whose paper ballots can be counted as totals per option; a ranking, grades or a
+# budget cannot be summed, so those questions count the online ballots alone.
+COUNTABLE_METHODS = ("yes_no", "single", "approval")
+
 
 def paper_marks_by_district(*, session: Session, consultation_id: int) -> dict[str, int]:
     """Return how many paper ballots were accepted in each district."""
@@ -131,7 +135,11 @@ def paper_section(
     methods = {question["key"]: question["method"] for question in data["questions"]}
     hidden = hidden_districts(protocol, methods, minimum)
     questions = []
+    online_only = []
     for question in data["questions"]:
+        if question["method"] not in COUNTABLE_METHODS:
+            online_only.append(question["key"])
+            continue
         entries = [e for e in protocol if e["question"] == question["key"]]
         if deleted:
             # A confirmed count covers exactly its district's paper ballots, so the
@@ -153,11 +161,7 @@ def paper_section(
             if 0 < covered < minimum or 0 < held < minimum:
                 paper = None
         item: dict[str, Any] = {"key": question["key"], "complete": complete, "paper": paper}
-        if (
-            complete
-            and paper is not None
-            and question["method"] in ("yes_no", "single", "approval")
-        ):
+        if complete and paper is not None:
             item["combined"] = combine_question(question, paper, eligible)
         questions.append(item)
     return {
@@ -176,4 +180,5 @@ def paper_section(
             for entry in protocol
         ],
         "questions": questions,
+        "online_only": online_only,
     }

@@ -5,6 +5,7 @@ from sqlmodel import select
 from ballots.models import PaperMark
 from results.cells import REMAINDER
 from results.models import PaperCount
+from results.services import publish_result, tally_consultation
 from tests.conftest import close_voting, csrf_token, log_in_as, make_open_consultation, make_staff
 from tests.views.test_voting import vote
 from voting.core.models import Consultation, Role
@@ -188,3 +189,42 @@ def test_small_districts_are_counted_together_as_the_remainder(client, session):
         log_in_as(client, user)
         assert enter(client, slug, figures, district=REMAINDER).status_code == 302
     assert session.exec(select(PaperCount.district)).all() == [REMAINDER]
+
+
+def test_paper_counts_beside_methods_without_simple_counts_show_every_result(client, session):
+    # Paper counts exist for the yes/no question; the ranked and budget ones have none.
+    questions = [
+        {"key": "brunnen", "text": "Brunnen?", "method": "yes_no"},
+        {
+            "key": "rang",
+            "text": "Reihenfolge?",
+            "method": "borda",
+            "options": [{"key": "a", "label": "Ahorn"}, {"key": "b", "label": "Birke"}],
+        },
+        {
+            "key": "budget",
+            "text": "Projekte?",
+            "method": "pb_equal_shares",
+            "params": {"budget": 10, "costs": {"a": 6, "b": 5}},
+            "options": [{"key": "a", "label": "Ahorn"}, {"key": "b", "label": "Birke"}],
+        },
+    ]
+    opened = make_open_consultation(session, questions=questions)
+    anna, bernd = make_staff(session, "anna"), make_staff(session, "bernd")
+    log_in_as(client, anna)
+    mark(client, opened.slug, opened.codes[0])
+    close(session, opened)
+    for user in (anna, bernd):
+        log_in_as(client, user)
+        enter(client, opened.slug, BRUNNEN)
+    consultation = session.get(Consultation, opened.id)
+    tally_consultation(session=session, consultation=consultation, actor="anna")
+    publish_result(session=session, consultation=consultation, actor="bernd")
+    session.commit()
+    page = client.get(f"/consultations/{opened.slug}/results")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Gesamtergebnis: nein" in text
+    assert text.count("Briefstimmen nicht einzeln gezählt") == 2
+    data = client.get(f"/api/v1/consultations/{opened.slug}/results").get_json()
+    assert [q["key"] for q in data["paper"]["questions"]] == ["brunnen"]

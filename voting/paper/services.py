@@ -15,13 +15,12 @@ from ballots.casting import PollingCode, find_voter, mark_voter
 from ballots.models import PaperMark
 from ballots.refusals import CastRefused
 from results.models import PaperCount
-from results.paper import paper_marks_by_district, paper_total
+from results.paper import COUNTABLE_METHODS, paper_marks_by_district, paper_total
 from voting.core.audit import record_event
 from voting.core.db import begin_write
 from voting.core.models import Consultation, Question, Status, Voter
 
 # Methods whose paper result is fully described by how often each option was marked.
-COUNTABLE_METHODS = ("yes_no", "single", "approval")
 # Paper cards are accepted while the consultation is open and after its close, until counted.
 MARKING_STATUSES = (Status.OPEN.value, Status.CLOSED.value)
 # Counts may be entered until the result is published.
