@@ -4,9 +4,11 @@ The log entry of a ballot is (format 2, docs/verification.md §"Log entries")::
 
     TAG || JCS({"consultation": slug, "tracking_code": code, "salt": salt, "content": content})
 
-with ``TAG = b"buergervotum/ballot/v2\\n"``, JCS the canonical JSON of ballots.canonical,
-and ``salt`` 32 fresh random bytes as 64 lower-case hex digits. The leaf hash is
-SHA-256(0x00 || entry) as in RFC 9162.
+with ``TAG = b"buergervotum/ballot/v2\\n"``; a paper ballot, keyed by staff after the close
+and given no tracking code, has ``PAPER_TAG = b"buergervotum/paper-ballot/v1\\n"`` and no
+``tracking_code`` member, so no entry of one channel can pass for the other. JCS is the
+canonical JSON of ballots.canonical, and ``salt`` 32 fresh random bytes as 64 lower-case
+hex digits. The leaf hash is SHA-256(0x00 || entry) as in RFC 9162.
 
 Without the salt a ballot has only a few thousand possible contents, and hashing each of
 them against a leaf would reveal the vote. The salt stays secret while voting is open and
@@ -21,6 +23,7 @@ from typing import Any
 from ballots.canonical import canonical_json
 
 TAG = b"buergervotum/ballot/v2\n"
+PAPER_TAG = b"buergervotum/paper-ballot/v1\n"
 SALT_BYTES = 32
 
 
@@ -48,4 +51,11 @@ def ballot_entry(
             "salt": salt,
             "content": content,
         }
+    )
+
+
+def paper_ballot_entry(consultation: str, content: Mapping[str, Any], salt: str) -> bytes:
+    """Return the bytes of a paper ballot's log entry: no tracking code, its own tag."""
+    return PAPER_TAG + canonical_json(
+        {"consultation": consultation, "salt": salt, "content": content}
     )

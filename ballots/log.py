@@ -15,7 +15,7 @@ from sqlmodel import Session, col
 
 from ballots import merkle
 from ballots.canonical import canonical_json
-from ballots.commitment import ballot_entry
+from ballots.commitment import ballot_entry, paper_ballot_entry
 from ballots.kept_log import kept_levels
 from ballots.merkle_levels import MerkleLevels
 from ballots.models import Ballot, LogState, TreeHead
@@ -180,6 +180,7 @@ def broken_commitments(*, session: Session, consultation_id: int, slug: str) -> 
     rows = session.execute(
         select(
             col(Ballot.leaf_index),
+            col(Ballot.channel),
             col(Ballot.tracking_code),
             col(Ballot.salt),
             col(Ballot.content),
@@ -189,11 +190,18 @@ def broken_commitments(*, session: Session, consultation_id: int, slug: str) -> 
         .order_by(col(Ballot.leaf_index))
         .execution_options(yield_per=2000)
     )
-    return [
-        index
-        for index, code, salt, content, leaf in rows
-        if merkle.leaf_hash(ballot_entry(slug, code, json.loads(content), salt)).hex() != leaf
-    ]
+    broken = []
+    for index, channel, code, salt, content, leaf in rows:
+        if channel == "paper" and code is None and salt is not None:
+            entry = paper_ballot_entry(slug, json.loads(content), salt)
+        elif channel == "online" and code is not None:
+            entry = ballot_entry(slug, code, json.loads(content), salt)
+        else:  # a ballot that is neither kind cannot match any leaf
+            broken.append(index)
+            continue
+        if merkle.leaf_hash(entry).hex() != leaf:
+            broken.append(index)
+    return broken
 
 
 def _kept_levels(session: Session, consultation_id: int) -> tuple[int, MerkleLevels | None]:
@@ -280,6 +288,7 @@ def leaves(
     """
     columns: list[Mapped[Any]] = [
         col(Ballot.leaf_index),
+        col(Ballot.channel),
         col(Ballot.tracking_code),
         col(Ballot.leaf_hash),
     ]
@@ -295,9 +304,10 @@ def leaves(
     rows = session.execute(query)
     result = []
     for row in rows:
-        leaf = {"leaf_index": row[0], "tracking_code": row[1], "leaf_hash": row[2]}
+        leaf = {"leaf_index": row[0], "channel": row[1], "tracking_code": row[2]}
+        leaf["leaf_hash"] = row[3]
         if with_content:
-            leaf["salt"] = row[3]
-            leaf["content"] = json.loads(row[4])
+            leaf["salt"] = row[4]
+            leaf["content"] = json.loads(row[5])
         result.append(leaf)
     return result

@@ -41,7 +41,9 @@ class Ballot(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     consultation_id: int = Field(foreign_key="consultation.id", index=True)
-    tracking_code: str = Field(max_length=20, unique=True)
+    # None for a paper ballot: keyed by staff after the close, it has no receipt to check.
+    tracking_code: str | None = Field(default=None, max_length=20, unique=True)
+    channel: str = Field(default="online", max_length=10)  # online | paper
     # Canonical JSON (RFC 8785 for our data): {"question key": answer}.
     content: str
     # The leaf's secret salt (ballots.commitment), published with the content; None only
@@ -111,3 +113,32 @@ class SigningKey(SQLModel, table=True):
     key_id: str = Field(primary_key=True, max_length=64)
     public_key: str = Field(max_length=64)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PaperBallotEntry(SQLModel, table=True):
+    """One returned paper ballot, keyed twice by two staff members who cannot see each other's.
+
+    ``sheet`` is the number staff write on the ballot when they take it from its envelope,
+    after the envelopes of all returned cards were mixed: it names the sheet, never a voter.
+    A content is canonical JSON of the answers, or None for a ballot that is invalid as a
+    whole. Once both entries agree (or a third person settled them) the ballot is appended
+    to the log as a paper leaf and ``leaf_index`` set.
+    """
+
+    __tablename__ = "paper_ballot_entry"
+    __table_args__ = (UniqueConstraint("consultation_id", "sheet", name="uq_paper_ballot_sheet"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    consultation_id: int = Field(foreign_key="consultation.id", index=True)
+    sheet: int
+    first_by: str = Field(max_length=80)
+    first_content: str | None = Field(default=None, sa_type=Text)
+    first_invalid: bool = False
+    second_by: str | None = Field(default=None, max_length=80)
+    second_content: str | None = Field(default=None, sa_type=Text)
+    second_invalid: bool = False
+    settled_by: str | None = Field(default=None, max_length=80)
+    # ballots.paper_ballots: WAITING, DISPUTED or COUNTED
+    status: str = Field(default="waiting", max_length=10)
+    invalid: bool = False
+    leaf_index: int | None = None

@@ -6,7 +6,9 @@ closing head when voting is closed.
 - **open** signs the next version with the number of eligible voters, now fixed; the log
   names it from the first ballot on;
 - **close** locks the log, so no ballot slips in, and signs the closing head over the
-  final log with the time of closing and the participation marks.
+  online log with the time of closing and the participation marks;
+- where paper ballots were keyed after the close (ballots.paper_ballots), the count first
+  signs the **paper seal** over the log with them (``seal_paper_ballots``).
 
 Each statement is written in the step's transaction: it exists exactly when the step does.
 Every schedule, open and close goes through ``take_step``; other steps need no signature.
@@ -18,16 +20,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from ballots.canonical import canonical_json
 from ballots.keys import read_signer
 from ballots.log import lock_log, log_root, log_size, name_definition
-from ballots.models import PaperMark, Participation, SignedStatement
+from ballots.models import Ballot, PaperBallotEntry, PaperMark, Participation, SignedStatement
 from ballots.receipts import Signer
 from ballots.statements import (
     CLOSING_DOMAIN,
     DEFINITION_DOMAIN,
+    PAPER_DOMAIN,
     sign_statement,
     statement_hash,
 )
@@ -37,6 +40,7 @@ from voting.core.models import Consultation
 
 DEFINITION = "definition"
 CLOSING = "closing"
+PAPER_SEAL = "paper"
 
 
 @dataclass(frozen=True)
@@ -162,6 +166,46 @@ def _sign_closing(
         "paper_marks": paper,
     }
     _store(session, consultation, CLOSING, sign_statement(fields, signing.signer, CLOSING_DOMAIN))
+
+
+def seal_paper_ballots(
+    *, session: Session, consultation: Consultation, signing: Signing, now: datetime
+) -> dict[str, Any] | None:
+    """Sign the paper seal over the log with the paper ballots keyed since the close.
+
+    Return it, or None where no paper ballot was keyed: the closing head then states the
+    final log. Run by the count, under the log's lock, once every entry is counted.
+    """
+    consultation_id = _id(consultation)
+    papers = session.exec(
+        select(func.count())
+        .select_from(Ballot)
+        .where(col(Ballot.consultation_id) == consultation_id, col(Ballot.channel) == "paper")
+    ).one()
+    invalid = session.exec(
+        select(func.count())
+        .select_from(PaperBallotEntry)
+        .where(
+            col(PaperBallotEntry.consultation_id) == consultation_id,
+            col(PaperBallotEntry.invalid),
+        )
+    ).one()
+    if not papers and not invalid:
+        return None
+    (closing,) = statements(session=session, consultation_id=consultation_id, kind=CLOSING)
+    fields = {
+        "consultation": consultation.slug,
+        "definition": current_definition(session=session, consultation_id=consultation_id),
+        "closing": statement_hash(closing),
+        "tree_size": log_size(session=session, consultation_id=consultation_id),
+        "root_hash": log_root(session=session, consultation_id=consultation_id).hex(),
+        "paper_ballots": papers,
+        "invalid_paper_ballots": invalid,
+        "sealed_at": utc(now),
+    }
+    seal = sign_statement(fields, signing.signer, PAPER_DOMAIN)
+    _store(session, consultation, PAPER_SEAL, seal)
+    return seal
 
 
 def _store(

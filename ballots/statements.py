@@ -10,6 +10,9 @@ that no signature can be taken for another kind of statement:
   a new version names the hash of the one before (``previous``).
 - the **closing head** (``CLOSING_DOMAIN``) states when voting was closed, the final
   log's size and root, and the participation marks at that moment.
+- the **paper seal** (``PAPER_DOMAIN``), only where paper ballots were keyed after the
+  close, names the closing head and states the log with them: its size and root, how many
+  paper ballots it gained and how many were invalid as a whole.
 """
 
 import hashlib
@@ -21,6 +24,7 @@ from ballots.receipts import Signer, b64url_encode
 
 DEFINITION_DOMAIN = b"buergervotum/definition/v1\n"
 CLOSING_DOMAIN = b"buergervotum/closing/v1\n"
+PAPER_DOMAIN = b"buergervotum/paper-ballots/v1\n"
 VERSION = 1
 
 

@@ -7,7 +7,7 @@ from sqlmodel import Session
 from ballots.keys import public_key_list
 from ballots.log import leaves, log_root, log_size, tree_heads
 from ballots.models import PaperMark, Participation
-from ballots.signed_steps import CLOSING, DEFINITION, questions_of, statements
+from ballots.signed_steps import CLOSING, DEFINITION, PAPER_SEAL, questions_of, statements
 from results.services import published_result
 from voting.core.db import count_rows
 from voting.core.lifecycle import electorate_size
@@ -62,6 +62,11 @@ def build_bundle(*, session: Session, consultation: Consultation) -> dict[str, A
         ),
         "closing": next(
             iter(statements(session=session, consultation_id=consultation.id, kind=CLOSING)),
+            None,
+        ),
+        # Only where paper ballots were keyed after the close (ballots.paper_ballots).
+        "paper_seal": next(
+            iter(statements(session=session, consultation_id=consultation.id, kind=PAPER_SEAL)),
             None,
         ),
         "tree_size": log_size(session=session, consultation_id=consultation.id),

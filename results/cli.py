@@ -8,6 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from ballots.signed_steps import Signing
 from results.methods import InvalidBallot, count
 from results.methods.pb_equal_shares import COMPLETIONS
 from results.pabulib import PabulibError, read_pb
@@ -42,6 +43,7 @@ def tally_command(slug: str, actor: str) -> None:
                     consultation=consultation,
                     actor=actor,
                     min_district_ballots=int(current_app.config["MIN_DISTRICT_BALLOTS"]),
+                    signing=Signing.from_config(current_app.config),
                     progress=progress,
                 )
             except ConsultationError as exc:

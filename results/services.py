@@ -4,11 +4,12 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from ballots.log import broken_commitments, lock_log, log_root
-from ballots.models import Ballot, PaperMark, Participation
-from ballots.signed_steps import newest_definition
+from ballots.models import Ballot, PaperBallotEntry, PaperMark, Participation
+from ballots.paper_ballots import COUNTED, PAPER
+from ballots.signed_steps import Signing, newest_definition, seal_paper_ballots
 from ballots.traces import erase_traces
 from results.models import Result
 from results.tally import count_question
@@ -16,6 +17,7 @@ from results.turnout import turnout
 from voting.core.db import begin_write, count_rows
 from voting.core.lifecycle import (
     ConsultationError,
+    PaperEntryIncompleteError,
     StorageTracesError,
     UnpublishableError,
     electorate_size,
@@ -29,12 +31,25 @@ def question_seed(lot_seed: bytes, key: str) -> bytes:
     return hashlib.sha256(lot_seed + b"\x00" + key.encode("utf-8")).digest()
 
 
+def _ballots_by_channel(session: Session, consultation_id: int) -> tuple[int, int]:
+    """Return how many ballots of the log were cast online and how many keyed from paper."""
+    rows = dict(
+        session.exec(
+            select(Ballot.channel, func.count())
+            .where(Ballot.consultation_id == consultation_id)
+            .group_by(Ballot.channel)
+        ).all()
+    )
+    return rows.get("online", 0), rows.get(PAPER, 0)
+
+
 def tally_consultation(
     *,
     session: Session,
     consultation: Consultation,
     actor: str,
     min_district_ballots: int = 10,
+    signing: Signing | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Result:
     """Count every question of a closed consultation and keep the snapshot (not yet public).
@@ -42,6 +57,8 @@ def tally_consultation(
     Ties that a method must break are drawn by lot from the consultation's final
     ballot-log root (see results.methods.lot), which anyone can recompute.
     ``progress(done, total)`` hears how many of the ballots × questions are counted.
+    Paper ballots keyed since the close must all be agreed; ``signing`` then seals them
+    (ballots.signed_steps.seal_paper_ballots) before the lot seed is read.
     Small cells are hidden below the threshold of the signed definition, which the
     verifier checks; ``min_district_ballots`` serves consultations scheduled before
     definitions were signed. Run it through ``count_consultation``, which first erases
@@ -54,18 +71,38 @@ def tally_consultation(
     session.refresh(consultation, ["status"])
     if consultation.status != Status.CLOSED:
         raise ConsultationError(f"cannot tally {consultation.slug}: it is {consultation.status}")
-    lot_seed = log_root(session=session, consultation_id=consultation.id)
+    pending = session.exec(
+        select(PaperBallotEntry.sheet)
+        .where(
+            PaperBallotEntry.consultation_id == consultation.id,
+            PaperBallotEntry.status != COUNTED,
+        )
+        .order_by(PaperBallotEntry.sheet)
+    ).all()
+    if pending:
+        raise PaperEntryIncompleteError(consultation.slug, list(pending))
     eligible = electorate_size(session=session, consultation_id=consultation.id)
-    ballots = count_rows(session, Ballot, consultation.id)
-    # Paper ballots set participation marks too; their counts are kept apart (results.paper).
-    marks = count_rows(session, Participation, consultation.id) - count_rows(
-        session, PaperMark, consultation.id
-    )
-    if ballots != marks:
+    online, paper = _ballots_by_channel(session, consultation.id)
+    paper_marks = count_rows(session, PaperMark, consultation.id)
+    marks = count_rows(session, Participation, consultation.id) - paper_marks
+    if online != marks:
         # Written in one transaction, so this means the database was tampered with.
         raise ConsultationError(
-            f"{consultation.slug}: {ballots} ballots but {marks} participation marks"
+            f"{consultation.slug}: {online} ballots but {marks} participation marks"
         )
+    seal = None
+    if signing is not None:
+        seal = seal_paper_ballots(
+            session=session, consultation=consultation, signing=signing, now=utcnow()
+        )
+    elif paper:
+        raise ConsultationError(f"{consultation.slug}: sealing its paper ballots needs the key")
+    if seal is not None and paper + seal["invalid_paper_ballots"] > paper_marks:
+        raise ConsultationError(
+            f"{consultation.slug}: more paper ballots than returned polling cards"
+        )
+    ballots = online + paper
+    lot_seed = log_root(session=session, consultation_id=consultation.id)
     definition = newest_definition(session=session, consultation_id=consultation.id)
     questions = []
     total = ballots * len(consultation.questions)
@@ -109,6 +146,9 @@ def tally_consultation(
         "questions": questions,
         "lot_seed": lot_seed.hex(),
     }
+    if seal is not None:
+        data["turnout"]["paper_ballots"] = paper
+        data["turnout"]["invalid_paper_ballots"] = seal["invalid_paper_ballots"]
     transition(session=session, consultation=consultation, action="tally", actor=actor)
     result = Result(consultation_id=consultation.id, tallied_by=actor, data=data)
     session.add(result)
@@ -122,6 +162,7 @@ def count_consultation(
     consultation: Consultation,
     actor: str,
     min_district_ballots: int = 10,
+    signing: Signing | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Result:
     """Erase the order of voting from storage, then tally; refuse to count if it remains.
@@ -143,6 +184,7 @@ def count_consultation(
         consultation=consultation,
         actor=actor,
         min_district_ballots=min_district_ballots,
+        signing=signing,
         progress=progress,
     )
 

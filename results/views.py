@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlmodel import select
 from werkzeug.wrappers import Response
 
+from ballots.ballot_pages import current_signing
 from results.chart_cache import cached_chart
 from results.models import Result
 from results.numbers import format_int, format_percent
@@ -218,6 +219,7 @@ def tally(slug: str) -> Response:
     step = partial(
         count_consultation,
         min_district_ballots=int(current_app.config["MIN_DISTRICT_BALLOTS"]),
+        signing=current_signing(),
     )
     return perform_step(slug, step, lambda _item: _("The votes were counted."))
 

@@ -89,7 +89,8 @@ def brute_force(
 def open_log(client, slug: str) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
     log = client.get(f"/api/v1/consultations/{slug}/log").get_json()
     assert log["format"] == "buergervotum-log/v2" and not log["contents_published"]
-    assert all(set(leaf) == {"leaf_index", "tracking_code", "leaf_hash"} for leaf in log["leaves"])
+    fields = {"leaf_index", "channel", "tracking_code", "leaf_hash"}
+    assert all(set(leaf) == fields for leaf in log["leaves"])
     return log["leaves"]
 
 

@@ -38,6 +38,7 @@ def test_no_column_or_key_joins_a_mark_to_a_ballot(session):
         "id",
         "consultation_id",
         "tracking_code",
+        "channel",
         "content",
         "salt",
         "district",

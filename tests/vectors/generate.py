@@ -19,9 +19,15 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ballots import merkle
-from ballots.commitment import ballot_entry
+from ballots.commitment import ballot_entry, paper_ballot_entry
 from ballots.receipts import Signer, b64url_encode, sign_receipt
-from ballots.statements import CLOSING_DOMAIN, DEFINITION_DOMAIN, sign_statement, statement_hash
+from ballots.statements import (
+    CLOSING_DOMAIN,
+    DEFINITION_DOMAIN,
+    PAPER_DOMAIN,
+    sign_statement,
+    statement_hash,
+)
 from results.cells import merge_hours
 from results.methods import count
 from results.services import question_seed
@@ -225,6 +231,11 @@ def definitions(questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return chain
 
 
+# Paper ballots are keyed the morning after the close, then sealed by the count.
+PAPER_KEYED_AT = "2027-03-30T08:00:00Z"
+PAPER_SEALED_AT = "2027-03-30T08:45:00Z"
+
+
 def issued_at(index: int) -> str:
     """Return the hour the receipt of ballot ``index`` was issued: ten ballots an hour."""
     return f"2027-03-{2 + index // 240 % 27:02d}T{index // 10 % 24:02d}:00:00Z"
@@ -252,8 +263,13 @@ def bundle(
     entries: list[tuple[str, dict[str, Any]]],
     questions: list[dict[str, Any]] = QUESTIONS,
     result: dict[str, Any] | None = None,
+    paper: tuple[list[dict[str, Any]], int, int] | None = None,
 ) -> dict[str, Any]:
-    """Return the bundle a server would publish after logging ``entries`` in order."""
+    """Return the bundle a server would publish after logging ``entries`` in order.
+
+    ``paper`` is (contents, invalid, cards): the paper ballots keyed after the close, how
+    many sheets were invalid as a whole, and how many polling cards came back by post.
+    """
     chain = definitions(questions)
     leaves, heads, frontier = [], [], []
     for index, (code, content) in enumerate(entries):
@@ -263,6 +279,7 @@ def bundle(
         leaves.append(
             {
                 "leaf_index": index,
+                "channel": "online",
                 "tracking_code": code,
                 "leaf_hash": leaf.hex(),
                 "salt": salt,
@@ -280,20 +297,70 @@ def bundle(
             "issued_at": issued_at(index),
         }
         heads.append(sign_receipt(fields, SIGNER))
-    root = merkle.frontier_root(frontier)
-    closing = {
-        "consultation": SLUG,
-        "definition": statement_hash(chain[-1]),
-        "closed_at": CLOSED_AT,
-        "tree_size": len(leaves),
-        "root_hash": root.hex(),
-        "participation_marks": len(leaves),
-        "paper_marks": 0,
-    }
-    published = (
-        copy.deepcopy(result) if result else result_of([c for _, c in entries], questions, root)
+    online = len(leaves)
+    papers, invalid, cards = paper or ([], 0, 0)
+    closing = sign_statement(
+        {
+            "consultation": SLUG,
+            "definition": statement_hash(chain[-1]),
+            "closed_at": CLOSED_AT,
+            "tree_size": online,
+            "root_hash": merkle.frontier_root(frontier).hex(),
+            "participation_marks": online + cards,
+            "paper_marks": cards,
+        },
+        SIGNER,
+        CLOSING_DOMAIN,
     )
-    published["turnout"] = {**published["turnout"], "by_hour": hourly(heads)}
+    for index, content in enumerate(papers, start=online):
+        salt = fixed_salt(f"paper {index}")
+        leaf = merkle.leaf_hash(paper_ballot_entry(SLUG, content, salt))
+        frontier = merkle.append(frontier, index, leaf)
+        leaves.append(
+            {
+                "leaf_index": index,
+                "channel": "paper",
+                "tracking_code": None,
+                "leaf_hash": leaf.hex(),
+                "salt": salt,
+                "content": content,
+            }
+        )
+        fields = {
+            "consultation": SLUG,
+            "channel": "paper",
+            "tracking_code": None,
+            "leaf_index": index,
+            "leaf_hash": leaf.hex(),
+            "tree_size": index + 1,
+            "root_hash": merkle.frontier_root(frontier).hex(),
+            "definition": statement_hash(chain[-1]),
+            "issued_at": PAPER_KEYED_AT,
+        }
+        heads.append(sign_receipt(fields, SIGNER))
+    root = merkle.frontier_root(frontier)
+    seal = None
+    if paper:
+        seal = sign_statement(
+            {
+                "consultation": SLUG,
+                "definition": statement_hash(chain[-1]),
+                "closing": statement_hash(closing),
+                "tree_size": len(leaves),
+                "root_hash": root.hex(),
+                "paper_ballots": len(papers),
+                "invalid_paper_ballots": invalid,
+                "sealed_at": PAPER_SEALED_AT,
+            },
+            SIGNER,
+            PAPER_DOMAIN,
+        )
+    contents = [c for _, c in entries] + papers
+    published = copy.deepcopy(result) if result else result_of(contents, questions, root)
+    published["turnout"] = {**published["turnout"], "by_hour": hourly(heads[:online])}
+    if paper:
+        published["turnout"]["paper_ballots"] = len(papers)
+        published["turnout"]["invalid_paper_ballots"] = invalid
     return {
         "format": "buergervotum-bundle/v3",
         "consultation": {"id": SLUG, **MANIFEST, "questions": copy.deepcopy(questions)},
@@ -306,12 +373,13 @@ def bundle(
             }
         ],
         "definitions": chain,
-        "closing": sign_statement(closing, SIGNER, CLOSING_DOMAIN),
+        "closing": closing,
+        "paper_seal": seal,
         "tree_size": len(leaves),
         "root_hash": root.hex(),
         "leaves": leaves,
         "tree_heads": heads,
-        "turnout": {"eligible": ELIGIBLE, "participation_marks": len(leaves), "paper_marks": 0},
+        "turnout": {"eligible": ELIGIBLE, "participation_marks": online, "paper_marks": cards},
         "result": published,
     }
 
@@ -401,6 +469,24 @@ def vectors() -> dict[str, dict[str, Any]]:
     other_root = hashlib.sha256(b"a root the server liked better").digest()
     chosen["result"] = result_of([c for _, c in entries], QUESTIONS, other_root)
     out["invalid-chosen-lot-seed.json"] = chosen
+
+    # Six cards came back by post: four valid sheets, one invalid, one envelope empty.
+    sheets = [content for _, content in ballots()[:4]]
+    out["valid-with-paper.json"] = with_paper = bundle(entries, paper=(sheets, 1, 6))
+
+    # A paper ballot is added after the seal: log, root and result fit, the seal does not.
+    unsealed = bundle(entries, paper=([*sheets, sheets[0]], 1, 6))
+    unsealed["paper_seal"] = with_paper["paper_seal"]
+    out["invalid-paper-ballot-after-seal.json"] = unsealed
+
+    # More paper ballots than polling cards came back, all signed and sealed.
+    out["invalid-more-paper-than-cards.json"] = bundle(entries, paper=(sheets, 3, 6))
+
+    # A paper ballot passed off as an online one: keyed by staff, given a tracking code.
+    disguised = copy.deepcopy(with_paper)
+    disguised["leaves"][-1]["channel"] = "online"
+    disguised["leaves"][-1]["tracking_code"] = "PAPR-PAPR-PAPR"
+    out["invalid-paper-ballot-as-online.json"] = disguised
     return out
 
 

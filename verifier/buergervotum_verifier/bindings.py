@@ -1,10 +1,13 @@
-"""What binds a result to its rules and its end: the signed definitions and the closing head.
+"""What binds a result to its rules and its end: the signed definitions, the closing head and
+the paper seal.
 
 A bundle carries every signed version of the consultation's definition (title, period,
 questions, methods, eligible voters, suppression threshold, signing keys) and the signed
 closing head. The checks here make sure that everything the recount uses comes from the
-newest definition, that every tree head names a definition of the chain, and that the log
-ends exactly where the closing head says it ends. docs/verification.md gives the bytes.
+newest definition, that every tree head names a definition of the chain, that the online
+ballots end exactly where the closing head says voting ended, and that paper ballots keyed
+after the close are exactly those the paper seal states. docs/verification.md gives the
+bytes.
 """
 
 import base64
@@ -21,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 DEFINITION_DOMAIN = b"buergervotum/definition/v1\n"
 CLOSING_DOMAIN = b"buergervotum/closing/v1\n"
+PAPER_DOMAIN = b"buergervotum/paper-ballots/v1\n"
 TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 # The parts of the bundle's consultation that must equal the definition's.
 MANIFEST_FIELDS = ("title", "kind", "opens_at", "closes_at", "questions")
@@ -108,12 +112,17 @@ def _moment(text: Any, what: str) -> datetime:
 
 
 def check_head_bindings(
-    heads: Sequence[Mapping[str, Any]], hashes: Sequence[str], bundle: Mapping[str, Any]
+    heads: Sequence[Mapping[str, Any]],
+    hashes: Sequence[str],
+    bundle: Mapping[str, Any],
+    online: int,
 ) -> None:
     """Check that each tree head names a definition of the chain, never an older one than the
-    head before it, is signed by a key the definitions name, and was issued while voting ran.
+    head before it, is signed by a key the definitions name, and was issued while voting ran,
+    or, for a paper ballot keyed after the close, between the close and the paper seal.
 
-    ``heads`` are the bundle's tree heads, already checked to be one per ballot, in order.
+    ``heads`` are the bundle's tree heads, already checked to be one per ballot, in order;
+    the first ``online`` of them were issued for ballots cast online.
     """
     final = bundle["definitions"][-1]
     opened = _moment(final["opens_at"], "opens_at").replace(minute=0, second=0)
@@ -131,11 +140,32 @@ def check_head_bindings(
         if head.get("key_id") not in bundle["definitions"][position]["signing_keys"]:
             raise BindingError(f"{what} is signed by a key its definition does not name")
         issued = _moment(head.get("issued_at"), what)
+        if head["tree_size"] > online:
+            _check_paper_head(head, issued, closed, bundle["paper_seal"], what)
+            continue
+        if head.get("channel", "online") != "online" or not isinstance(
+            head.get("tracking_code"), str
+        ):
+            raise BindingError(f"{what} was issued for an online ballot but names no tracking code")
         if not opened <= issued <= min(closes, closed):
             raise BindingError(
                 f"{what} was issued at {head['issued_at']}, outside the voting period "
                 f"{final['opens_at']} to {min(closes, closed).strftime('%Y-%m-%dT%H:%M:%SZ')}"
             )
+
+
+def _check_paper_head(
+    head: Mapping[str, Any], issued: datetime, closed: datetime, seal: Any, what: str
+) -> None:
+    if head.get("channel") != "paper" or head.get("tracking_code") is not None:
+        raise BindingError(f"{what} follows the closing head but is not a paper ballot's")
+    # Heads state the hour they were issued in: the hour of the close counts as after it.
+    sealed = _moment(seal["sealed_at"], "the paper seal's sealed_at")
+    if not closed.replace(minute=0, second=0) <= issued <= sealed:
+        raise BindingError(
+            f"{what} was issued at {head['issued_at']} for a paper ballot, outside the time "
+            f"from the close to the paper seal ({seal['sealed_at']})"
+        )
 
 
 def check_closing(
@@ -145,7 +175,11 @@ def check_closing(
     size: int,
     root: bytes,
 ) -> None:
-    """Check the closing head: signed, over the final log and the newest definition."""
+    """Check the closing head: signed, over the online log and the newest definition.
+
+    ``size`` and ``root`` are those of the log's online ballots, all of which come before
+    any paper ballot (check_paper_seal covers the log with those).
+    """
     closing = bundle.get("closing")
     check_statement(closing, keys, CLOSING_DOMAIN, "the closing head")
     assert isinstance(closing, dict)  # checked just now
@@ -155,8 +189,8 @@ def check_closing(
         raise BindingError("the closing head does not name the newest definition")
     if closing.get("tree_size") != size or closing.get("root_hash") != root.hex():
         raise BindingError(
-            f"the log holds {size} ballots with root {root.hex()}, but voting was closed at "
-            f"{closing.get('tree_size')} ballots with root {closing.get('root_hash')}"
+            f"the log holds {size} ballots cast online with root {root.hex()}, but voting was "
+            f"closed at {closing.get('tree_size')} ballots with root {closing.get('root_hash')}"
         )
     opened = _moment(bundle["definitions"][-1]["opens_at"], "opens_at")
     if _moment(closing.get("closed_at"), "the closing head's closed_at") < opened:
@@ -171,6 +205,70 @@ def check_closing(
         raise BindingError(
             f"the turnout states {bundle['turnout'].get('paper_marks')} paper marks, fewer than "
             f"the {paper} the closing head counted"
+        )
+
+
+def check_paper_seal(
+    bundle: Mapping[str, Any],
+    keys: Mapping[str, Ed25519PublicKey],
+    hashes: Sequence[str],
+    size: int,
+    root: bytes,
+    online: int,
+) -> None:
+    """Check the paper seal over the log with the paper ballots keyed after the close.
+
+    A bundle whose log ends at the closing head needs none; one with paper ballots must have
+    it, signed, naming the closing head, over the whole log, with the number of paper
+    ballots in it, and no more paper ballots, valid or not, than returned polling cards.
+    """
+    seal = bundle.get("paper_seal")
+    papers = size - online
+    published = bundle["result"].get("turnout", {})
+    if seal is None:
+        if papers:
+            raise BindingError(
+                f"the log holds {papers} paper ballots after the closing head, but no paper seal"
+            )
+        if "paper_ballots" in published:
+            raise BindingError("the result states paper ballots the log does not hold")
+        return
+    check_statement(seal, keys, PAPER_DOMAIN, "the paper seal")
+    assert isinstance(seal, dict)  # checked just now
+    closing = bundle["closing"]
+    if seal.get("consultation") != bundle["consultation"]["id"]:
+        raise BindingError(f"the paper seal belongs to {seal.get('consultation')!r}")
+    if seal.get("definition") != hashes[-1]:
+        raise BindingError("the paper seal does not name the newest definition")
+    if seal.get("closing") != statement_hash(closing):
+        raise BindingError("the paper seal does not name the closing head")
+    if seal.get("tree_size") != size or seal.get("root_hash") != root.hex():
+        raise BindingError(
+            f"the log holds {size} ballots with root {root.hex()}, but the paper seal states "
+            f"{seal.get('tree_size')} with root {seal.get('root_hash')}"
+        )
+    invalid = seal.get("invalid_paper_ballots")
+    if seal.get("paper_ballots") != papers or not isinstance(invalid, int) or invalid < 0:
+        raise BindingError(
+            f"the paper seal states {seal.get('paper_ballots')} paper ballots and "
+            f"{invalid!r} invalid ones; the log holds {papers} paper ballots"
+        )
+    if papers + invalid > closing["paper_marks"]:
+        raise BindingError(
+            f"{papers} paper ballots and {invalid} invalid ones, but only "
+            f"{closing['paper_marks']} polling cards came back by post"
+        )
+    closed = _moment(closing["closed_at"], "the closing head's closed_at")
+    if _moment(seal.get("sealed_at"), "the paper seal's sealed_at") < closed:
+        raise BindingError("the paper seal states a time before the close")
+    if (published.get("paper_ballots"), published.get("invalid_paper_ballots")) != (
+        papers,
+        invalid,
+    ):
+        raise BindingError(
+            f"the result states {published.get('paper_ballots')} paper ballots and "
+            f"{published.get('invalid_paper_ballots')} invalid ones; the paper seal {papers} "
+            f"and {invalid}"
         )
 
 

@@ -64,10 +64,12 @@ BASE64URL = Kind(
 OBJECT = Record()
 ANY = Kind("any value", ())
 
+CHANNEL = Kind('"online" or "paper"', (str,), re.compile(r"online|paper"))
 LEAF = Record(
     {
         "leaf_index": INTEGER,
-        "tracking_code": TEXT,
+        "channel": CHANNEL,
+        "tracking_code": TEXT_OR_NULL,
         "leaf_hash": HASH,
         "salt": TEXT_OR_NULL,
         "content": ANY,
@@ -86,6 +88,8 @@ RESULT_TURNOUT = Record(
     optional={
         "ballots": INTEGER,
         "eligible": INTEGER,
+        "paper_ballots": INTEGER,
+        "invalid_paper_ballots": INTEGER,
         "by_hour": ListOf(Record(optional={"ballots": COUNT_OR_NULL})),
         "by_district": ListOf(Record({"eligible": INTEGER}, {"ballots": COUNT_OR_NULL})),
     }

@@ -27,6 +27,7 @@ from buergervotum_verifier.bindings import (
     check_closing,
     check_definitions,
     check_head_bindings,
+    check_paper_seal,
     check_published_turnout,
     check_result_texts,
 )
@@ -37,6 +38,7 @@ FORMAT = "buergervotum-bundle/v3"
 FULL_HOUR = re.compile(r"\d{4}-\d\d-\d\dT\d\d:00:00Z")
 DOMAIN = b"buergervotum/receipt/v1\n"
 ENTRY_TAG = b"buergervotum/ballot/v2\n"
+PAPER_TAG = b"buergervotum/paper-ballot/v1\n"
 SALT = re.compile(r"[0-9a-f]{64}")
 
 
@@ -161,26 +163,38 @@ def _questions(bundle: Mapping[str, Any]) -> list[Question]:
 
 def leaf_data(slug: str, leaf: Mapping[str, Any]) -> bytes:
     """Return the log entry a leaf commits to: tag and canonical JSON with its salt."""
-    salt = leaf["salt"]
-    if salt is None:  # a ballot cast before format 2: no tag, no salt
-        return canonical(
-            {
-                "consultation": slug,
-                "tracking_code": leaf["tracking_code"],
-                "content": leaf["content"],
-            }
-        )
+    salt, code = leaf["salt"], leaf["tracking_code"]
+    if salt is None and leaf["channel"] == "online":  # cast before format 2: no tag, no salt
+        return canonical({"consultation": slug, "tracking_code": code, "content": leaf["content"]})
     if not isinstance(salt, str) or not SALT.fullmatch(salt):
         raise VerificationError(
             f"leaf {leaf['leaf_index']}: the salt is not 64 lowercase hex digits"
         )
-    entry = {
-        "consultation": slug,
-        "tracking_code": leaf["tracking_code"],
-        "salt": salt,
-        "content": leaf["content"],
-    }
+    if leaf["channel"] == "paper":
+        if code is not None:
+            raise VerificationError(
+                f"leaf {leaf['leaf_index']}: a paper ballot has no tracking code, this one {code}"
+            )
+        return PAPER_TAG + canonical(
+            {"consultation": slug, "salt": salt, "content": leaf["content"]}
+        )
+    if not isinstance(code, str):
+        raise VerificationError(
+            f"leaf {leaf['leaf_index']}: an online ballot needs its tracking code"
+        )
+    entry = {"consultation": slug, "tracking_code": code, "salt": salt, "content": leaf["content"]}
     return ENTRY_TAG + canonical(entry)
+
+
+def online_leaves(leaves: Sequence[Mapping[str, Any]]) -> int:
+    """Return how many leaves were cast online: all of them come before every paper ballot."""
+    online = sum(leaf["channel"] == "online" for leaf in leaves)
+    for leaf in leaves[online:]:
+        if leaf["channel"] != "paper":
+            raise VerificationError(
+                f"leaf {leaf['leaf_index']} was cast online after the paper ballots were keyed"
+            )
+    return online
 
 
 def _check_leaves(bundle: Mapping[str, Any], slug: str) -> None:
@@ -193,7 +207,7 @@ def _check_leaves(bundle: Mapping[str, Any], slug: str) -> None:
                 "in its place"
             )
         code = leaf["tracking_code"]
-        if code in seen:
+        if code is not None and code in seen:
             raise VerificationError(
                 f"tracking code {code} appears twice (leaves {seen[code]} and {position})"
             )
@@ -359,9 +373,10 @@ def verify_bundle(
         hashes = check_definitions(bundle, slug, keys)
         _check_tree_heads(bundle, slug, keys)
         size = len(bundle["leaves"])
+        online = online_leaves(bundle["leaves"])
         named = [h["tree_size"] for h in bundle["tree_heads"]]
         named += [r.get("tree_size") for r in (receipts or {}).values()]
-        roots = prefix_roots(bundle["leaves"], [*named, size])
+        roots = prefix_roots(bundle["leaves"], [*named, size, online])
         _check_tree_head_roots(bundle, roots)
         _check_leaves(bundle, slug)
         root = roots[size]
@@ -370,12 +385,13 @@ def verify_bundle(
                 f"the {size} leaves have the root {root.hex()}, the bundle states "
                 f"{bundle['tree_size']} leaves with root {bundle['root_hash']}"
             )
-        check_closing(bundle, keys, hashes, size, root)
-        check_head_bindings(bundle["tree_heads"], hashes, bundle)
+        check_closing(bundle, keys, hashes, online, roots[online])
+        check_paper_seal(bundle, keys, hashes, size, root, online)
+        check_head_bindings(bundle["tree_heads"], hashes, bundle, online)
         marks = bundle["turnout"]["participation_marks"]
-        if marks != size:
+        if marks != online:
             raise VerificationError(
-                f"{size} ballots but {marks} participation marks: "
+                f"{online} ballots cast online but {marks} online participation marks: "
                 "every voter marked must have exactly one ballot"
             )
         questions = _questions(bundle)
@@ -387,7 +403,7 @@ def verify_bundle(
         _check_ballots(bundle, questions)
         _check_result(bundle, questions, root)
         check_result_texts(bundle)
-        check_published_turnout(bundle, bundle["tree_heads"])
+        check_published_turnout(bundle, bundle["tree_heads"][:online])
         for name, receipt in (receipts or {}).items():
             _check_receipt(receipt, bundle, keys, name, roots)
     except BindingError as exc:

@@ -32,7 +32,7 @@ FRAMEWORKS = ("flask", "werkzeug", "jinja2", "sqlalchemy", "sqlmodel", "psycopg"
 EXPECTED = {
     "invalid-flipped-content.json": "leaf 7: the salt and content do not match its leaf hash",
     "invalid-wrong-salt.json": "leaf 11: the salt and content do not match its leaf hash",
-    "invalid-dropped-ballot.json": "the log holds 23 ballots with root",
+    "invalid-dropped-ballot.json": "the log holds 23 ballots cast online with root",
     "invalid-appended-ballot.json": "needs one signed tree head per ballot",
     "invalid-reworded-question.json": "the bundle's questions differs from the signed definition",
     "invalid-changed-budget.json": "definition version 2: the signature does not verify",
@@ -45,6 +45,9 @@ EXPECTED = {
     "invalid-too-many-choices.json": "leaf 4, question 'projekte': 3 options marked, at most 2",
     "invalid-unknown-method.json": "the method 'copeland', which this verifier does not know",
     "invalid-chosen-lot-seed.json": "the result drew its lots from",
+    "invalid-paper-ballot-after-seal.json": "the paper seal states 28 with root",
+    "invalid-more-paper-than-cards.json": "but only 6 polling cards came back by post",
+    "invalid-paper-ballot-as-online.json": "leaf 27 was cast online after the paper ballots",
 }
 
 # The test vectors of Certificate Transparency (RFC 6962/9162 share the hashing): eight leaves
@@ -87,7 +90,7 @@ def run(*args: str, python: tuple[str, ...] = ()) -> subprocess.CompletedProcess
 
 def test_the_vectors_are_complete():
     names = sorted(p.name for p in VECTORS.glob("*.json"))
-    assert names == sorted([*EXPECTED, "valid.json"])
+    assert names == sorted([*EXPECTED, "valid.json", "valid-with-paper.json"])
     valid = load("valid.json")
     assert len(valid["leaves"]) >= 20
     assert len({q["method"] for q in valid["consultation"]["questions"]}) >= 8
@@ -98,6 +101,15 @@ def test_the_valid_bundle_passes_on_the_command_line():
     done = run(str(VECTORS / "valid.json"))
     assert done.returncode == 0, done.stderr
     assert "24 ballots, 24 signed tree heads" in done.stdout
+
+
+def test_paper_ballots_keyed_after_the_close_verify_under_the_paper_seal():
+    bundle = load("valid-with-paper.json")
+    assert [leaf["channel"] for leaf in bundle["leaves"]][-5:] == ["online"] + ["paper"] * 4
+    assert verify_bundle(bundle).ballots == 28
+    # Without the seal the paper ballots have nothing vouching for them as keyed.
+    with pytest.raises(VerificationError, match="4 paper ballots after the closing head, but no"):
+        verify_bundle({**bundle, "paper_seal": None})
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

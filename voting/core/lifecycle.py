@@ -27,6 +27,14 @@ class UnpublishableError(ConsultationError):
         super().__init__(f"{slug}: ballots at log positions {leaves} fail their commitments")
 
 
+class PaperEntryIncompleteError(ConsultationError):
+    """Paper ballots keyed once only, or twice differently: the count waits for them."""
+
+    def __init__(self, slug: str, sheets: list[int]) -> None:
+        self.sheets = sheets
+        super().__init__(f"{slug}: paper ballot sheets {sheets} are not agreed yet")
+
+
 class StorageTracesError(ConsultationError):
     """Storage still holds the order of voting (ballots.traces); the count waits for it."""
 

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from ballots.signed_steps import Signing
 from results.services import count_consultation
 from voting.core.lifecycle import ConsultationError
 from voting.core.models import Consultation
@@ -20,6 +21,7 @@ def count_votes(run: JobRun) -> dict[str, Any]:
         consultation=consultation,
         actor=run.job.actor,
         min_district_ballots=int(run.config["MIN_DISTRICT_BALLOTS"]),
+        signing=Signing.from_config(run.config),
         progress=lambda done, total: run.progress("tally", done, total),
     )
     session.flush()
