@@ -468,6 +468,7 @@ def vectors() -> dict[str, dict[str, Any]]:
     chosen = copy.deepcopy(valid)
     other_root = hashlib.sha256(b"a root the server liked better").digest()
     chosen["result"] = result_of([c for _, c in entries], QUESTIONS, other_root)
+    chosen["result"]["turnout"] = valid["result"]["turnout"]
     out["invalid-chosen-lot-seed.json"] = chosen
 
     # Six cards came back by post: four valid sheets, one invalid, one envelope empty.

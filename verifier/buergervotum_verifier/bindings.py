@@ -313,13 +313,18 @@ def check_published_turnout(bundle: Mapping[str, Any], heads: Sequence[Mapping[s
 
 
 def check_result_texts(bundle: Mapping[str, Any]) -> None:
-    """Check that the result states each question and option as the definition does."""
+    """Check that the result states each question, method and option as the definition does."""
     defined = {q["key"]: q for q in bundle["definitions"][-1]["questions"]}
     for question in bundle["result"]["questions"]:
         source = defined.get(question.get("key"))
         if source is None or question.get("text") != source["text"]:
             raise BindingError(
                 f"question {question.get('key')!r}: the result's text is not the definition's"
+            )
+        if question.get("method") != source["method"]:
+            raise BindingError(
+                f"question {question['key']!r}: the result names the method "
+                f"{question.get('method')!r}, the definition {source['method']!r}"
             )
         if "options" in question and question["options"] != [
             {"key": o["key"], "label": o["label"]} for o in source["options"]

@@ -6,6 +6,8 @@ silently keeps the last value (so that two readers of one file could see two bal
 all of them are refused, and so is text that is not UTF-8 and nesting deeper than Python
 reads. The refused values are first left in the document as markers, because the parser's
 hooks do not know where they are; a walk then names the path of the first marker.
+A string holding half of a surrogate pair (written as an escape such as ``\\ud800``, since
+UTF-8 cannot carry one) is no Unicode text and is refused too.
 """
 
 import json
@@ -23,6 +25,10 @@ LARGEST = 2**53 - 1
 # the nesting first passes this.
 NESTING = 100
 TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')  # a string (skipped) or a bracket
+# Only an escape can put a surrogate into a string; where the text has none, no string is
+# searched (a bundle of 100,000 ballots holds a million strings).
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _Refused:
@@ -37,8 +43,9 @@ class _Refused:
 class _Reader:
     """The parser's hooks, which refuse by leaving a marker and remembering that they did."""
 
-    def __init__(self) -> None:
+    def __init__(self, surrogates: bool = False) -> None:
         self.refused = False
+        self.surrogates = surrogates  # whether strings must be searched for lone surrogates
         self.decoder = json.JSONDecoder(
             object_pairs_hook=self.object,
             parse_int=self.integer,
@@ -51,6 +58,10 @@ class _Reader:
         return _Refused(reason)
 
     def object(self, pairs: list[tuple[str, Any]]) -> dict[str, Any] | _Refused:
+        if self.surrogates:
+            if any(SURROGATE.search(key) for key, _ in pairs):
+                return self.refuse("a key holds a lone surrogate, which is no Unicode text")
+            pairs = [(key, self.text(item)) for key, item in pairs]
         value = dict(pairs)
         if len(value) == len(pairs):
             return value
@@ -60,6 +71,14 @@ class _Reader:
                 return self.refuse(f"the key {key!r} appears twice in one object")
             seen.add(key)
         raise AssertionError("fewer keys than pairs, yet none repeated")  # pragma: no cover
+
+    def text(self, value: Any) -> Any:
+        """Return ``value``, or a marker where it is or holds a string with a lone surrogate."""
+        if isinstance(value, str) and SURROGATE.search(value):
+            return self.refuse("a string holds a lone surrogate, which is no Unicode text")
+        if isinstance(value, list):  # objects in it were searched when they were read
+            return [self.text(item) for item in value]
+        return value
 
     def integer(self, text: str) -> int | _Refused:
         if len(text) < 16:  # 15 characters are at most 15 digits: below 2^53 (16 digits)
@@ -146,7 +165,7 @@ def _text(data: bytes) -> str:
 
 def parse(text: str, what: str = "the top level") -> dict[str, Any]:
     """Return the JSON object in ``text``; raise VerificationError naming the first problem."""
-    reader = _Reader()
+    reader = _Reader(surrogates=SURROGATE_ESCAPE.search(text) is not None)
     try:
         document = reader.decoder.decode(text)
     except json.JSONDecodeError as exc:

@@ -155,10 +155,20 @@ def _check_signature(
 
 
 def _questions(bundle: Mapping[str, Any]) -> list[Question]:
-    return [
+    """Return the newest definition's questions; each has two or more options, keys unique."""
+    questions = [
         Question(q["key"], q["method"], tuple(o["key"] for o in q["options"]), q.get("params", {}))
         for q in bundle["definitions"][-1]["questions"]
     ]
+    if len({q.key for q in questions}) != len(questions):
+        raise VerificationError("the definition names a question key twice")
+    for question in questions:
+        if len(question.options) < 2 or len(set(question.options)) != len(question.options):
+            raise VerificationError(
+                f"question {question.key!r}: a question needs two or more options with "
+                "different keys"
+            )
+    return questions
 
 
 def leaf_data(slug: str, leaf: Mapping[str, Any]) -> bytes:

@@ -108,6 +108,25 @@ def test_invalid_utf8_is_refused_with_its_place(capsys, tmp_path):
 
 
 @pytest.mark.parametrize(
+    ("escape", "says"),
+    [
+        ("\\ud800", "leaves[3].content.projekte[0]: a string holds a lone surrogate"),
+        ("\\udc00x", "leaves[3].content.projekte[0]: a string holds a lone surrogate"),
+    ],
+)
+def test_a_lone_surrogate_is_refused_as_no_unicode(capsys, tmp_path, escape, says):
+    text = json.dumps(planted(["leaves", 3, "content", "projekte"], ["PLACEHOLDER"]))
+    assert says in refused(capsys, tmp_path, text.replace("PLACEHOLDER", escape))
+
+
+def test_a_surrogate_pair_is_one_character_and_read(capsys, tmp_path):
+    # An emoji written as an escaped pair is text like any other: the title then differs.
+    text = json.dumps(planted(["consultation", "title"]))
+    line = refused(capsys, tmp_path, text.replace("PLACEHOLDER", "\\ud83d\\ude00"))
+    assert "the bundle's title differs from the signed definition's" in line
+
+
+@pytest.mark.parametrize(
     ("document", "says"),
     [
         ([1, 2], "the top level: expected a JSON object, found an array"),
