@@ -123,6 +123,12 @@ def staff_visits(site: Site) -> list[Visit]:
         Visit("editor.show", {"slug": slugs[DRAFT]}, role="editor"),
         Visit("electorate.show", {"slug": slugs[DRAFT]}, role="editor"),
         Visit("paper.overview", {"slug": slugs[CLOSED]}, role="editor"),
+        Visit("paper_ballots.overview", {"slug": slugs[CLOSED]}, role="editor"),
+        Visit(
+            "paper_ballots.settle_form",
+            {"slug": slugs[CLOSED], "sheet": extra.disputed_sheet},
+            role="editor",
+        ),
         Visit("staff.job", {"job_id": extra.job}, role="editor"),
         Visit("residents.issue_code", role="editor"),
         Visit("proposals.staff_index", role="editor"),

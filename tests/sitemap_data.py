@@ -8,10 +8,12 @@ from flask import Flask
 from sqlalchemy import select
 from sqlmodel import Session
 
+from ballots.definition import find_definition
 from ballots.models import Ballot
-from tests.conftest import PSEUDONYM_KEY, make_resident, password_hash
+from tests.conftest import PSEUDONYM_KEY, SIGNER, make_resident, password_hash
 from voting.core.lifecycle import find_consultation
 from voting.core.models import Question, StaffUser
+from voting.paper.ballot_entry import PaperBallot, key_paper_ballot
 from voting.paper.services import enter_paper_count, mark_paper_ballot
 from voting.plans.services import ProjectFields, save_project
 from voting.proposals.services import ProposalFields, moderate_proposal, submit_proposal
@@ -48,6 +50,7 @@ class Extra:
     project: int = 0
     job: int = 0
     paper_count: int = 0
+    disputed_sheet: int = 0
     auditor: int = 0
 
 
@@ -201,6 +204,19 @@ def populate_more(
         ).id
         or 0
     )
+    # One sheet of the closed consultation keyed twice, differently: a third person settles it.
+    definition = find_definition(session=session, consultation_id=closed_item.id)
+    assert definition is not None
+    extra.disputed_sheet = 1
+    for actor, answer in (("anna", "yes"), ("bernd", "no")):
+        key_paper_ballot(
+            session=session,
+            consultation=definition,
+            ballot=PaperBallot(extra.disputed_sheet, {"brunnen": answer}),
+            actor=actor,
+            signer=SIGNER,
+            now=now,
+        )
     extra.auditor = session.execute(
         select(StaffUser.id).where(StaffUser.username == USERNAMES["auditor"])
     ).scalar_one()

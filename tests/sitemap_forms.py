@@ -119,6 +119,20 @@ def staff_forms(site: Site) -> list[FormCase]:
             fuzzed=("q-brunnen-district", "q-brunnen-n_yes"),
         ),
         FormCase(
+            "paper_ballots.key",
+            {"slug": slugs[CLOSED]},
+            {"sheet": "5", "q_brunnen": "yes"},
+            "editor",
+            fuzzed=("sheet", "q_brunnen"),
+        ),
+        FormCase(
+            "paper_ballots.settle",
+            {"slug": slugs[CLOSED], "sheet": extra.disputed_sheet},
+            {"sheet": str(extra.disputed_sheet), "q_brunnen": "no"},
+            "editor",
+            fuzzed=("q_brunnen", "invalid"),
+        ),
+        FormCase(
             "paper.discard",
             {"slug": slugs[CLOSED], "count_id": extra.paper_count},
             {},

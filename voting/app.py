@@ -30,6 +30,7 @@ from voting.core.config import LANGUAGES, REQUIRED_SECRETS, defaults
 from voting.electorate import cli as electorate_cli
 from voting.electorate import tasks as electorate_tasks
 from voting.electorate import views as electorate_views
+from voting.paper import ballot_views as paper_ballot_views
 from voting.paper import views as paper_views
 from voting.plans import views as plan_views
 from voting.proposals import views as proposal_views
@@ -148,6 +149,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         proposal_views.bp,
         plan_views.bp,
         paper_views.bp,
+        paper_ballot_views.bp,
     ):
         app.register_blueprint(blueprint)
     errors.register(app)

@@ -53,6 +53,10 @@ EXPECTED_ROLES = {
     "paper.mark": EDITORS,
     "paper.count": EDITORS,
     "paper.discard": EDITORS,
+    "paper_ballots.overview": ALL,
+    "paper_ballots.key": EDITORS,
+    "paper_ballots.settle_form": EDITORS,
+    "paper_ballots.settle": EDITORS,
 }
 
 
@@ -66,6 +70,7 @@ def staff_requests(app: Flask, job_id: int) -> list[tuple[str, str, str]]:
         "project_id": ["1"],
         "question_key": ["brunnen"],
         "count_id": ["1"],
+        "sheet": ["1"],
     }
     found = []
     for rule in app.url_map.iter_rules():

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from voting.core.lifecycle import (
     ConsultationError,
     FourEyesError,
+    PaperEntryIncompleteError,
     StorageTracesError,
     UnpublishableError,
 )
@@ -60,6 +61,16 @@ def perform_step(
             _(
                 "You counted this consultation yourself: a second staff member must check "
                 "and publish the result."
+            ),
+            "error",
+        )
+    except PaperEntryIncompleteError as error:
+        session.rollback()
+        flash(
+            _(
+                "Nothing was counted: the paper ballot sheets %(sheets)s are keyed once only "
+                "or their entries differ. Key or settle them first.",
+                sheets=", ".join(str(sheet) for sheet in error.sheets[:30]),
             ),
             "error",
         )
