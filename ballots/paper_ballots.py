@@ -27,6 +27,7 @@ from ballots.log import append_leaf, lock_log, store_tree_head
 from ballots.merkle import leaf_hash
 from ballots.models import Ballot
 from ballots.receipts import Signer, issued_hour, sign_receipt
+from ballots.signed_steps import newest_definition
 from voting.core.db import table_of
 from voting.core.lifecycle import ConsultationError
 from voting.core.models import Status
@@ -36,6 +37,10 @@ PAPER = "paper"
 # different; counted (agreed or settled, and in the log unless invalid as a whole).
 WAITING, DISPUTED, COUNTED = "waiting", "disputed", "counted"
 _INSERT_BALLOT = insert(table_of(Ballot))
+
+
+class KeyNotNamedError(ConsultationError):
+    """The signing key is not one the consultation's definition names: rotated after the close."""
 
 
 def append_paper_ballot(
@@ -55,6 +60,10 @@ def append_paper_ballot(
     status = lock_log(session=session, consultation_id=consultation_id)
     if status != Status.CLOSED:
         raise ConsultationError(f"{slug}: paper ballots join the log only while it is closed")
+    definition = newest_definition(session=session, consultation_id=consultation_id)
+    if definition is not None and signer.key_id not in definition["signing_keys"]:
+        # A closed consultation gets no new definition, so a verifier would refuse the head.
+        raise KeyNotNamedError(f"{slug}: the signing key was rotated after the close")
     salt = new_salt()
     leaf = leaf_hash(paper_ballot_entry(slug, content, salt))
     appended = append_leaf(session=session, consultation_id=consultation_id, leaf_hash=leaf)

@@ -3,12 +3,14 @@
 from datetime import UTC, datetime
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlmodel import select
 
 from ballots.definition import find_definition
 from ballots.log import log_size
 from ballots.models import Ballot, PaperBallotEntry
 from ballots.paper_ballots import COUNTED, DISPUTED, WAITING
+from ballots.receipts import Signer
 from ballots.signed_steps import Signing
 from buergervotum_verifier import verify_bundle
 from results.bundle import build_bundle
@@ -165,3 +167,19 @@ def test_keyed_paper_ballots_are_counted_sealed_and_verified(client, session, cl
     assert [leaf["channel"] for leaf in bundle["leaves"]] == ["online", "paper", "paper"]
     assert bundle["paper_seal"]["paper_ballots"] == 2
     assert verify_bundle(bundle).ballots == 3
+
+
+def test_a_key_rotated_after_the_close_cannot_sign_paper_ballots(session, closed):
+    # A verifier refuses a head signed by a key the definition does not name; so does keying.
+    other = Signer(Ed25519PrivateKey.from_private_bytes(b"\x02" * 32))
+    key(session, closed, 1, YES_AHORN, "anna")
+    with pytest.raises(EntryRefused) as rotated:
+        key_paper_ballot(
+            session=session,
+            consultation=closed,
+            ballot=PaperBallot(1, YES_AHORN),
+            actor="bernd",
+            signer=other,
+            now=NOW,
+        )
+    assert rotated.value.reason == "key_rotated"

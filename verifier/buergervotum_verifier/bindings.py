@@ -284,9 +284,18 @@ def check_published_turnout(bundle: Mapping[str, Any], heads: Sequence[Mapping[s
         )
     # Sorted, so that each period counts its heads by two binary searches, not a pass.
     issued = sorted(_moment(head["issued_at"], "issued_at") for head in heads)
+    ended = None
     for period in turnout.get("by_hour", []):
         start = _moment(period.get("hour"), "by_hour")
         until = _moment(period.get("until"), "by_hour")
+        # In order and apart, so that no head is counted in two periods and another in none.
+        if start.minute or start.second or until.minute or until.second or until <= start:
+            raise BindingError(
+                f"the turnout period {period['hour']} to {period['until']} is no span of full hours"
+            )
+        if ended is not None and start < ended:
+            raise BindingError(f"the turnout period from {period['hour']} overlaps the one before")
+        ended = until
         signed = max(0, bisect_left(issued, until) - bisect_left(issued, start))
         if period.get("ballots") != signed:
             raise BindingError(

@@ -207,3 +207,16 @@ def test_a_tree_head_timed_finer_than_the_hour_is_refused():
     bundle["tree_heads"][2] = head
     with pytest.raises(VerificationError, match="size 3 states the time .* not a full hour"):
         verify_bundle(bundle)
+
+
+def test_hourly_periods_that_overlap_or_split_an_hour_are_refused():
+    # Overlapping periods could count one head twice and leave another out, summing right.
+    overlapping = load("valid.json")
+    periods = overlapping["result"]["turnout"]["by_hour"]
+    periods[1]["hour"] = periods[0]["hour"]
+    with pytest.raises(VerificationError, match="overlaps the one before"):
+        verify_bundle(overlapping)
+    split = load("valid.json")
+    split["result"]["turnout"]["by_hour"][0]["until"] = "2027-03-01T07:30:00Z"
+    with pytest.raises(VerificationError, match="is no span of full hours"):
+        verify_bundle(split)

@@ -27,7 +27,13 @@ from ballots.canonical import canonical_json
 from ballots.content import BallotError, build_content
 from ballots.definition import BallotDefinition
 from ballots.models import PaperBallotEntry
-from ballots.paper_ballots import COUNTED, DISPUTED, WAITING, append_paper_ballot
+from ballots.paper_ballots import (
+    COUNTED,
+    DISPUTED,
+    WAITING,
+    KeyNotNamedError,
+    append_paper_ballot,
+)
 from ballots.receipts import Signer
 from voting.core.audit import record_event
 from voting.core.db import begin_write
@@ -42,7 +48,7 @@ class EntryRefused(ValueError):
     """A keyed sheet that is refused; nothing was stored.
 
     ``reason`` is one of "not_counting", "bad_sheet", "ballot_invalid", "same_person",
-    "disputed", "counted", "not_disputed", "keyed_before".
+    "disputed", "counted", "not_disputed", "keyed_before", "key_rotated".
     """
 
     reason: str
@@ -95,14 +101,17 @@ def _count(
     entry.status = COUNTED
     entry.invalid = content is None
     if content is not None:
-        entry.leaf_index = append_paper_ballot(
-            session=session,
-            consultation_id=consultation.id,
-            slug=consultation.slug,
-            content=json.loads(content),
-            signer=signer,
-            now=now,
-        )
+        try:
+            entry.leaf_index = append_paper_ballot(
+                session=session,
+                consultation_id=consultation.id,
+                slug=consultation.slug,
+                content=json.loads(content),
+                signer=signer,
+                now=now,
+            )
+        except KeyNotNamedError:
+            raise EntryRefused("key_rotated") from None
 
 
 def key_paper_ballot(
