@@ -114,10 +114,10 @@ def _replay(
     the published order, which must be among those with the highest effective support.
     """
     supporters: dict[str, list[int]] = {o: [] for o in options}
-    for g, (chosen, _n) in enumerate(groups):
-        for option in chosen:
+    for g, (approved, _n) in enumerate(groups):
+        for option in approved:
             supporters[option].append(g)
-    sizes = [n for _chosen, n in groups]
+    sizes = [n for _approved, n in groups]
     money = Money(share, len(groups))
     running = [o for o in options if votes[o]]
     rounds: list[dict[str, Any]] = []

@@ -52,7 +52,7 @@ def payments(item: dict[str, Any]) -> str:
     price = euros(item["price"])
     if not item["paid_rest"] and not item["paid_nothing"]:
         return ngettext(
-            "The one supporter paid %(price)s.",
+            "%(count)s supporter paid %(price)s.",
             "The %(count)s supporters paid %(price)s each.",
             item["paid_price"],
             count=fmt_int(item["paid_price"]),
@@ -97,7 +97,7 @@ def reason(item: dict[str, Any], labels: dict[str, str]) -> str:
         return _("Nobody voted for it.")
     if item["reason"] == "too_dear":
         return ngettext(
-            "Too expensive for its supporter: the one vote brought %(money)s, it costs %(cost)s.",
+            "Too expensive for its supporter: %(count)s vote brought %(money)s, it costs %(cost)s.",
             "Too expensive for its supporters: its %(count)s votes brought %(money)s together, "
             "it costs %(cost)s.",
             item["votes"],

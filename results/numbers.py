@@ -48,7 +48,8 @@ def _round_half_up(value: Fraction, digits: int) -> tuple[int, int]:
     scaled, remainder = divmod(value.numerator * scale, value.denominator)
     if 2 * remainder >= value.denominator:
         scaled += 1
-    return divmod(scaled, scale)
+    whole, fraction = divmod(int(scaled), scale)
+    return whole, fraction
 
 
 def format_decimal(value: Fraction | int, locale: str = "de", digits: int = 2) -> str:

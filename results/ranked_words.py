@@ -113,7 +113,10 @@ def _transfers(gains: dict[str, Fraction], lost: Fraction, labels: dict[str, str
     if lost > 0:
         parts.append(
             ngettext(
-                "%(count)s is exhausted", "%(count)s are exhausted", _plural(lost), count=_number(lost)
+                "%(count)s is exhausted",
+                "%(count)s are exhausted",
+                _plural(lost),
+                count=_number(lost),
             )
         )
     return parts
@@ -215,11 +218,13 @@ def stv_words(q: dict[str, Any], labels: dict[str, str]) -> list[str]:
             }
             lost = moved - sum(gain for gain in gains.values() if gain > 0)
             if action == "surplus":
-                sentence = _(
-                    "Stage %(stage)s: the surplus of %(option)s, %(surplus)s votes, is transferred",
+                sentence = ngettext(
+                    "Stage %(stage)s: the surplus of %(option)s, %(count)s vote, is transferred",
+                    "Stage %(stage)s: the surplus of %(option)s, %(count)s votes, is transferred",
+                    _plural(moved),
                     stage=number,
                     option=labels[candidate],
-                    surplus=_number(moved),
+                    count=_number(moved),
                 )
             else:
                 sentence = ngettext(

@@ -28,8 +28,8 @@ def stored(session) -> tuple[int, int]:  # type: ignore[no-untyped-def]
 def test_ballot_shows_each_cost_the_budget_and_the_total(client, session):
     opened = make_open_consultation(session, questions=[BUDGET])
     page = client.get(f"/consultations/{opened.slug}/vote").get_data(as_text=True)
-    assert "Wasserspielplatz <span class=\"cost\">(60.000 €)</span>" in page
-    assert "Trinkbrunnen <span class=\"cost\">(30.000 €)</span>" in page
+    assert 'Wasserspielplatz <span class="cost">(60.000 €)</span>' in page
+    assert 'Trinkbrunnen <span class="cost">(30.000 €)</span>' in page
     assert "Budget: 100.000 €." in page
     assert "Ihre Auswahl: 0 € von 100.000 €." in page
     # The running total is an aid that the page loads; it works without it.
