@@ -97,6 +97,10 @@ def cast_from_form(
         if refused.is_about_the_code:
             mark_code_refused()
             form.code.errors = [*form.code.errors, message]
+        elif refused.error is not None and refused.error.problem == "over_budget":
+            # Beside the question, where the resident changes the choice.
+            field = form[f"q_{refused.error.question}"]
+            field.errors = [*field.errors, message]
         else:
             form.form_errors.append(message)
         return render_template(page, consultation=consultation, form=form), STATUS[refused.reason]

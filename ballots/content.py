@@ -2,7 +2,9 @@
 
 A ballot's content is ``{question key: answer}`` where the answer's shape follows
 the question's method; ``None`` means the question was left blank. Every check
-of a ballot's shape lives here, for casting and for counting alike.
+of a ballot's shape lives here, for casting and for counting alike. A budget ballot
+whose projects cost more than the budget is refused when cast (``build_content``); the
+counting rules do not ask it, so a count never fails on a ballot casting let through.
 """
 
 from collections.abc import Mapping, Sequence
@@ -42,13 +44,17 @@ class BallotError(ValueError):
     """An answer that does not fit its question.
 
     ``problem`` is one of "unknown_option", "too_many", "too_few", "duplicate",
-    "wrong_type", "unknown_question", "off_scale"; ``limit`` gives the bound where one applies.
+    "wrong_type", "unknown_question", "off_scale", "over_budget"; ``limit`` gives the bound
+    where one applies (the budget for "over_budget", whose ``total`` is the choice's cost).
     """
 
-    def __init__(self, question: str, problem: str, limit: int | None = None) -> None:
+    def __init__(
+        self, question: str, problem: str, limit: int | None = None, total: int | None = None
+    ) -> None:
         self.question = question
         self.problem = problem
         self.limit = limit
+        self.total = total
         super().__init__(f"question {question!r}: the answer {self.description}")
 
     @property
@@ -62,6 +68,7 @@ class BallotError(ValueError):
             "wrong_type": "has the wrong form for this question",
             "unknown_question": "belongs to a question this ballot does not have",
             "off_scale": f"gives a grade outside the scale 0 to {self.limit}",
+            "over_budget": f"chooses projects costing {self.total}, over the budget {self.limit}",
         }[self.problem]
 
 
@@ -122,11 +129,31 @@ def _check_grades(spec: BallotQuestion, answer: Any) -> dict[str, int] | None:
     return {option: answer[option] for option in spec.options if option in answer} or None
 
 
+BUDGET_METHODS = ("pb_greedy", "pb_equal_shares")
+
+
+def check_within_budget(spec: BallotQuestion, answer: Any) -> None:
+    """Refuse a checked budget answer whose projects cost more than the budget together."""
+    if spec.method not in BUDGET_METHODS or not answer:
+        return
+    costs, budget = spec.params["costs"], spec.params["budget"]
+    total = sum(costs[option] for option in answer)
+    if total > budget:
+        raise BallotError(spec.key, "over_budget", budget, total)
+
+
 def build_content(
     questions: Sequence[BallotQuestion], answers: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """Return the ballot content for raw answers; every question appears, blank as None."""
+    """Return the ballot content for raw answers; every question appears, blank as None.
+
+    A cast ballot's budget choices must fit their budget (``check_within_budget``).
+    """
     unknown = set(answers) - {spec.key for spec in questions}
     if unknown:
         raise BallotError(sorted(unknown)[0], "unknown_question")
-    return {spec.key: check_answer(spec, answers.get(spec.key)) for spec in questions}
+    content = {}
+    for spec in questions:
+        content[spec.key] = answer = check_answer(spec, answers.get(spec.key))
+        check_within_budget(spec, answer)
+    return content

@@ -2,8 +2,8 @@
 
 from enum import StrEnum
 
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from ballots.content import BallotError
 
@@ -82,8 +82,22 @@ def refusal_message(refused: CastRefused, *, by_account: bool = False) -> str:
     return _ballot_message(refused.error)
 
 
+def euros(amount: int) -> str:
+    """Return a whole amount of euros as the reader writes it: "60.000 €", "60,000 €"."""
+    return f"{format_decimal(amount, format='#,##0')} €"
+
+
 def _ballot_message(error: BallotError | None) -> str:
     limit = (error.limit if error else None) or 0
+    if error is not None and error.problem == "over_budget":
+        return str(
+            _(
+                "The projects you chose cost %(total)s together, more than the budget of "
+                "%(budget)s. Please choose fewer or cheaper projects.",
+                total=euros(error.total or 0),
+                budget=euros(limit),
+            )
+        )
     if error is not None and error.problem == "too_many":
         return str(
             ngettext(

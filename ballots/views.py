@@ -16,6 +16,7 @@ from ballots.definition import find_definition
 from ballots.forms import ballot_form_class
 from ballots.keys import public_key_list
 from ballots.limits import guard_code_guesses
+from ballots.refusals import euros
 from voting.web.db import get_session
 
 bp = Blueprint("ballots", __name__)
@@ -71,3 +72,8 @@ def verify() -> tuple[str, int] | str:
         assert definition is not None  # the receipt was checked against this consultation
         recorded = recorded_answers(definition, check.content)
     return render_template("ballots/verify.html", check=check, recorded=recorded, error=None)
+
+
+@bp.app_template_global("format_euros")
+def _format_euros(amount: int) -> str:
+    return euros(amount)

@@ -24,6 +24,8 @@ class QuestionFigures:
     headers: list[str]
     table: list[list[str]]  # rows of formatted cells, the first cell names the row
     draw: Callable[[], Figure] = field(repr=False)
+    words: list[str] = field(default_factory=list)  # the count told step by step
+    budget: Any = None  # a budget by equal shares: its results.budget_words explanation
 
     def alt(self) -> str:
         """Return the chart's text alternative: the summary and the table's rows."""

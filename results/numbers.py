@@ -1,5 +1,7 @@
 """Numbers as published: grouped thousands and percentages, the same digits every time."""
 
+from fractions import Fraction
+
 # (thousands separator, decimal mark, text between number and percent sign)
 _STYLES = {"de": (".", ",", " "), "en": (",", ".", "")}
 
@@ -36,3 +38,38 @@ def format_percent(part: int, base: int, locale: str = "de", digits: int = 1) ->
     if digits:
         text += f"{decimal}{fraction:0{digits}d}"
     return f"{text}{gap}%"
+
+
+def _round_half_up(value: Fraction, digits: int) -> tuple[int, int]:
+    """Return `value` (not negative) rounded half up to `digits` decimals, as (whole, fraction)."""
+    if value < 0:
+        raise ValueError("only amounts that are not negative are formatted")
+    scale = 10**digits
+    scaled, remainder = divmod(value.numerator * scale, value.denominator)
+    if 2 * remainder >= value.denominator:
+        scaled += 1
+    whole, fraction = divmod(int(scaled), scale)
+    return whole, fraction
+
+
+def format_decimal(value: Fraction | int, locale: str = "de", digits: int = 2) -> str:
+    """Format an exact number rounded half up to at most `digits` decimals: "3,33", "3,5", "4"."""
+    _, decimal, _ = _style(locale)
+    whole, fraction = _round_half_up(Fraction(value), digits)
+    text = format_int(whole, locale)
+    shown = f"{fraction:0{digits}d}".rstrip("0") if digits else ""
+    return f"{text}{decimal}{shown}" if shown else text
+
+
+def format_euros(amount: Fraction | int, locale: str = "de") -> str:
+    """Format an exact amount of euros: whole euros without cents ("1.250 €"), others to the cent.
+
+    An amount that is not whole keeps its cents even where they round to zero ("3,00 €"), so a
+    rounded amount never reads as an exact one.
+    """
+    _, decimal, _ = _style(locale)
+    amount = Fraction(amount)
+    if amount.denominator == 1:
+        return f"{format_int(int(amount), locale)} €"
+    whole, cents = _round_half_up(amount, 2)
+    return f"{format_int(whole, locale)}{decimal}{cents:02d} €"

@@ -3,6 +3,7 @@
 All four come from one QuestionFigures, so the words, the picture and the numbers agree.
 """
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,6 +12,8 @@ from flask_babel import gettext as _
 from matplotlib.figure import Figure
 
 from results import charts
+from results.budget_explanation import decisive_lots
+from results.budget_words import explain_budget, length_figures
 from results.cells import REMAINDER
 from results.figures import (
     QuestionFigures,
@@ -29,12 +32,14 @@ from results.figures_ranked import (
     schulze_figures,
     stv_figures,
 )
+from results.ranked_words import irv_words, schulze_words, stv_words
 
 __all__ = [
     "QuestionFigures",
     "chart_bytes",
     "district_label",
     "figures",
+    "length_figures",
     "locale_code",
     "turnout_figures",
 ]
@@ -140,11 +145,13 @@ def _budget(q: dict[str, Any], labels: dict[str, str]) -> QuestionFigures:
         ballots=fmt_int(d["ballots"]),
     )
     order = sorted(keys, key=lambda k: (k not in funded, -d["votes"][k]))
+    # A lot among projects that were all funded only set their order: it decided nothing.
+    ties = {k: v for k, v in d.items() if k != "lot"} | {"lot": decisive_lots(d)}
     return QuestionFigures(
         q["key"],
         q["text"],
         q["method"],
-        with_ties(summary, d, labels),
+        with_ties(summary, ties, labels),
         base_label,
         [_("Project"), _("Votes"), _("Cost"), _("Funded")],
         [
@@ -185,10 +192,19 @@ BUILDERS = {
 }
 
 
+WORDS = {"schulze": schulze_words, "irv": irv_words, "stv": stv_words}
+
+
 def figures(question: dict[str, Any]) -> QuestionFigures:
-    """Return the figures of one question of a stored result."""
+    """Return the figures of one question of a stored result, with the count in words."""
     labels = {option["key"]: option["label"] for option in question["options"]}
-    return BUILDERS[question["method"]](question, labels)
+    figs = BUILDERS[question["method"]](question, labels)
+    method = question["method"]
+    if method in WORDS:
+        figs = replace(figs, words=WORDS[method](question, labels))
+    if method == "pb_equal_shares":
+        figs = replace(figs, budget=explain_budget(question, labels))
+    return figs
 
 
 def district_label(name: str) -> str:

@@ -1,6 +1,7 @@
 """Tallying a closed consultation and publishing its result."""
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +12,7 @@ from ballots.models import Ballot, PaperBallotEntry, PaperMark, Participation
 from ballots.paper_ballots import COUNTED, PAPER
 from ballots.signed_steps import Signing, newest_definition, seal_paper_ballots
 from ballots.traces import erase_traces
+from results.budget_explanation import explain_equal_shares
 from results.models import Result
 from results.tally import count_question
 from results.turnout import turnout
@@ -116,25 +118,38 @@ def tally_consultation(
 
     read(0)
     for question in consultation.questions:
+        seed = question_seed(lot_seed, question.key)
+        explained = question.method == "pb_equal_shares"
+        approvals: Counter[tuple[str, ...]] = Counter()
         outcome = count_question(
             session=session,
             consultation=consultation,
             question=question,
             eligible=eligible,
-            lot_seed=question_seed(lot_seed, question.key),
+            lot_seed=seed,
             read=read,
+            approvals=approvals if explained else None,
         )
-        questions.append(
-            {
-                "key": question.key,
-                "text": question.text,
-                "method": question.method,
-                "options": [{"key": o.key, "label": o.label} for o in question.options],
-                "winners": outcome.winners,
-                "ranking": outcome.ranking,
-                "details": outcome.details,
-            }
-        )
+        entry = {
+            "key": question.key,
+            "text": question.text,
+            "method": question.method,
+            "options": [{"key": o.key, "label": o.label} for o in question.options],
+            "winners": outcome.winners,
+            "ranking": outcome.ranking,
+            "details": outcome.details,
+        }
+        if explained:
+            # Beside the details, not in them: the verifier recounts the details exactly.
+            entry["explanation"] = explain_equal_shares(
+                question.option_keys,
+                approvals,
+                budget=question.params["budget"],
+                costs=question.params["costs"],
+                details=outcome.details,
+                lot_seed=seed,
+            )
+        questions.append(entry)
     data: dict[str, Any] = {
         "turnout": turnout(
             session=session,

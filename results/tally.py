@@ -1,7 +1,8 @@
 """Streaming ballots out of the database into the counting methods."""
 
 import json
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import select
@@ -52,6 +53,14 @@ def stream_answers(
         read(unreported)
 
 
+def _kept(answers: Iterable[Any], approvals: Counter[tuple[str, ...]]) -> Iterator[Any]:
+    """Pass the answers on, adding up each set of approved options on the way."""
+    for answer in answers:
+        if answer:
+            approvals[tuple(answer)] += 1
+        yield answer
+
+
 def count_question(
     *,
     session: Session,
@@ -60,17 +69,23 @@ def count_question(
     eligible: int,
     lot_seed: bytes | None = None,
     read: Callable[[int], None] | None = None,
+    approvals: Counter[tuple[str, ...]] | None = None,
 ) -> Outcome:
-    """Count one question over all of the consultation's ballots."""
+    """Count one question over all of the consultation's ballots.
+
+    ``approvals``, if given, receives how often each set of approved options was given, from
+    the same reading of the ballots (the explanation of a budget needs them).
+    """
     params = dict(question.params)
     params["lot_seed"] = lot_seed
     if question.method == "yes_no" and params.get("quorum", "none") != "none":
         params["eligible"] = eligible
+    answers = stream_answers(
+        session=session, consultation_id=consultation.id, question_key=question.key, read=read
+    )
     return count(
         question.method,
         question.option_keys,
-        stream_answers(
-            session=session, consultation_id=consultation.id, question_key=question.key, read=read
-        ),
+        answers if approvals is None else _kept(answers, approvals),
         **params,
     )

@@ -22,6 +22,7 @@ from results.presentation import (
     chart_bytes,
     district_label,
     figures,
+    length_figures,
     locale_code,
     turnout_figures,
 )
@@ -88,6 +89,21 @@ def chart(slug: str, key: str, fmt: str) -> Response:
         lambda: chart_bytes(figures(question), fmt),
     )
     return _download(body, mimetype, f"{slug}-{key}.{fmt}", inline=True)
+
+
+@bp.get("/consultations/<slug>/results/<key>/ballot-lengths.<any(png, svg):fmt>")
+def ballot_lengths_chart(slug: str, key: str, fmt: str) -> Response:
+    """Download the histogram of how many projects each ballot of a budget chose."""
+    _consultation, result = _published(slug)
+    question = _question(result, key)
+    if "explanation" not in question:
+        abort(404)
+    mimetype = "image/svg+xml" if fmt == "svg" else "image/png"
+    body = cached_chart(
+        (result.id, result.published_at, key, "ballot-lengths", fmt, locale_code()),
+        lambda: chart_bytes(length_figures(question), fmt),
+    )
+    return _download(body, mimetype, f"{slug}-{key}-ballot-lengths.{fmt}", inline=True)
 
 
 @bp.get("/consultations/<slug>/turnout.<any(png, svg):fmt>")

@@ -51,11 +51,12 @@ BALLOTS = (
     {"q_brunnen": "no", "q_nutzung": "spielplatz", "q_projekte": ["baenke"], "q_budget": ["b"]},
     {"q_brunnen": "yes", "q_nutzung": "garten", "q_budget": ["a", "b"]},
 )
-# The published consultation also has a participatory budget, for its Pabulib download.
+# The published consultation also has a participatory budget, for its Pabulib download and
+# the explanation of equal shares with its chart of ballot lengths.
 BUDGET = {
     "key": "budget",
     "text": "Welche Vorhaben sollen aus 100.000 € bezahlt werden?",
-    "method": "pb_greedy",
+    "method": "pb_equal_shares",
     "params": {"budget": 100_000, "costs": {"a": 60_000, "b": 30_000, "c": 50_000}},
     "options": [
         {"key": "a", "label": "Wasserspielplatz"},
@@ -111,6 +112,11 @@ def result_visits(site: Site) -> list[Visit]:
         Visit("results.table_csv", {"slug": slug, "key": "nutzung"}, kind="file"),
         Visit("results.pabulib_file", {"slug": slug, "key": "budget"}, kind="file"),
         Visit("results.turnout_chart", {"slug": slug, "fmt": "svg"}, kind="image"),
+        Visit(
+            "results.ballot_lengths_chart",
+            {"slug": slug, "key": "budget", "fmt": "png"},
+            kind="image",
+        ),
         Visit("results.embed", {"slug": slug, "key": "nutzung"}, kind="embed"),
     ]
 

@@ -64,7 +64,7 @@ def _rough_cap(
     return max(money[g] for g in groups)
 
 
-class _Money:
+class Money:
     """Every group's money as whole numbers over one common denominator: exact and fast.
 
     A voter of group g holds units[g] / denominator. Paying a cap X / P (in units) first
@@ -124,7 +124,7 @@ def equal_shares(
         for option in chosen:
             supporters[option].append(g)
     sizes = [n for _chosen, n in groups]
-    money = _Money(share, len(groups))
+    money = Money(share, len(groups))
     funded: list[str] = []
 
     def rough(option: str) -> float | None:

@@ -42,8 +42,14 @@ def possible_answers(question: BallotQuestion) -> Iterator[Any]:
         yield from options
     elif shape == "approval":
         most = question.params.get("max_choices") or len(options)
+        costs, budget = question.params.get("costs"), question.params.get("budget")
         for size in range(1, most + 1):
-            yield from (list(chosen) for chosen in itertools.combinations(options, size))
+            yield from (
+                list(chosen)
+                for chosen in itertools.combinations(options, size)
+                # A budget's choice must fit the budget to be cast.
+                if budget is None or sum(costs[o] for o in chosen) <= budget
+            )
     elif shape == "ranking":
         for size in range(1, len(options) + 1):
             yield from (list(order) for order in itertools.permutations(options, size))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ballots.content import BallotError, BallotQuestion, build_content
+from ballots.content import BallotError, BallotQuestion, build_content, check_answer
 
 QUESTIONS = [
     BallotQuestion("q1", "yes_no", ("yes", "no", "abstain")),
@@ -66,3 +66,15 @@ def test_rankings_and_grades_that_do_not_fit_are_refused(question, answer, probl
     with pytest.raises(BallotError) as error:
         build_content([question], {question.key: answer})
     assert error.value.problem == problem
+
+
+def test_a_budget_choice_over_the_budget_is_refused_when_cast_but_counts_when_stored():
+    budget = BallotQuestion(
+        "b", "pb_equal_shares", ("x", "y", "z"), {"budget": 10, "costs": {"x": 6, "y": 5, "z": 4}}
+    )
+    assert build_content([budget], {"b": ["z", "x"]}) == {"b": ["x", "z"]}
+    with pytest.raises(BallotError) as error:
+        build_content([budget], {"b": ["x", "y"]})
+    assert (error.value.problem, error.value.total, error.value.limit) == ("over_budget", 11, 10)
+    # Counting reads a stored answer by its shape alone, as the counting rules say.
+    assert check_answer(budget, ["x", "y"]) == ["x", "y"]

@@ -1,6 +1,8 @@
+from fractions import Fraction
+
 import pytest
 
-from results.numbers import format_int, format_percent
+from results.numbers import format_decimal, format_euros, format_int, format_percent
 
 
 @pytest.mark.parametrize(
@@ -49,3 +51,18 @@ def test_format_percent_rounds_half_up_for_large_counts():
 def test_unknown_locale_is_refused():
     with pytest.raises(ValueError, match="locale"):
         format_int(1, "fr")
+
+
+def test_euros_are_whole_without_cents_and_rounded_amounts_keep_theirs():
+    assert format_euros(1250) == "1.250 €"
+    assert format_euros(Fraction(10, 3)) == "3,33 €"
+    assert format_euros(Fraction(11, 2)) == "5,50 €"
+    assert format_euros(Fraction(2_999_999, 1000)) == "3.000,00 €"  # rounded, so not "3.000 €"
+    assert format_euros(Fraction(1_234_567, 2), "en") == "617,283.50 €"
+
+
+def test_exact_decimals_round_half_up_and_drop_trailing_zeros():
+    assert format_decimal(Fraction(30, 11)) == "2,73"
+    assert format_decimal(Fraction(5, 2)) == "2,5"
+    assert format_decimal(4) == "4"
+    assert format_decimal(Fraction(1, 200)) == "0,01"  # half up

@@ -6,6 +6,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 CHECK = (
     "import results.methods, results.methods.params, results.cells, results.charts, "
+    "results.budget_explanation, "
     "results.numbers, "
     "results.pabulib, sys; "
     "assert 'flask' not in sys.modules and 'sqlmodel' not in sys.modules "
