@@ -104,6 +104,17 @@ CLOSE_REQUESTED = "consultation.close_requested"
 APPROVERS = frozenset({Role.ADMIN.value, Role.EDITOR.value})
 
 
+def _active_editor(*, session: Session, actor: str, slug: str) -> StaffUser:
+    """Return the active editor or administrator account named ``actor``, or refuse."""
+    account = session.exec(select(StaffUser).where(StaffUser.username == actor)).first()
+    if account is None or not account.active or account.role not in APPROVERS:
+        raise FourEyesError(
+            f"{slug}: {actor!r} is no active staff account of an editor or administrator",
+            "no_account",
+        )
+    return account
+
+
 def _second_person(
     *, session: Session, first: AuditEvent, actor: str, slug: str, what: str
 ) -> None:
@@ -113,12 +124,7 @@ def _second_person(
             f"{slug}: {actor} {what} and cannot approve it; another staff member must",
             "same_person",
         )
-    account = session.exec(select(StaffUser).where(StaffUser.username == actor)).first()
-    if account is None or not account.active or account.role not in APPROVERS:
-        raise FourEyesError(
-            f"{slug}: {actor!r} is no active staff account of an editor or administrator",
-            "no_account",
-        )
+    account = _active_editor(session=session, actor=actor, slug=slug)
     # An account made at the same moment as the first step is not older than it.
     if account.created_at >= first.at:
         raise FourEyesError(
@@ -173,13 +179,7 @@ def request_early_close(
             f"{consultation.slug}: the voting period is over; close it without a request",
             "not_early",
         )
-    account = session.exec(select(StaffUser).where(StaffUser.username == actor)).first()
-    if account is None or not account.active or account.role not in APPROVERS:
-        raise FourEyesError(
-            f"{consultation.slug}: {actor!r} is no active staff account of an editor or "
-            "administrator",
-            "no_account",
-        )
+    _active_editor(session=session, actor=actor, slug=consultation.slug)
     return record_event(
         session=session,
         actor=actor,
