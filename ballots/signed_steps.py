@@ -88,7 +88,7 @@ def take_step(
     """Apply a lifecycle step (voting.core.lifecycle.transition) and sign what it fixes."""
     if action == "close":
         lock_log(session=session, consultation_id=_id(consultation))
-    transition(session=session, consultation=consultation, action=action, actor=actor)
+    transition(session=session, consultation=consultation, action=action, actor=actor, now=now)
     if action == "schedule":
         _sign_definition(session, consultation, signing, eligible=None)
     elif action == "open":

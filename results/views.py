@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -31,7 +32,10 @@ from results.tally import stream_answers
 from voting.core.lifecycle import find_consultation
 from voting.core.models import Consultation, Status
 from voting.web.auth import EDITORS, role_required
+from voting.web.confirm import confirmation_page
 from voting.web.db import get_session
+from voting.web.forms import ConfirmForm
+from voting.web.lookups import consultation_or_404
 from voting.web.steps import perform_step
 
 bp = Blueprint("results", __name__)
@@ -228,23 +232,53 @@ def api_results(slug: str) -> Response:
     )
 
 
+def _confirm(step: str, endpoint: str) -> Callable[[Consultation, ConfirmForm], str]:
+    """Return the renderer of a step's confirmation page, its form posting to ``endpoint``."""
+
+    def page(item: Consultation, form: ConfirmForm) -> str:
+        return confirmation_page(item, step, form, target=url_for(endpoint, slug=item.slug))[0]
+
+    return page
+
+
 @bp.post("/staff/consultations/<slug>/tally")
 @role_required(*EDITORS)
-def tally(slug: str) -> Response:
+def tally(slug: str) -> Response | tuple[str, int]:
     """Count a closed consultation; the result stays under embargo until published."""
     step = partial(
         count_consultation,
         min_district_ballots=int(current_app.config["MIN_DISTRICT_BALLOTS"]),
         signing=current_signing(),
     )
-    return perform_step(slug, step, lambda _item: _("The votes were counted."))
+    return perform_step(
+        slug,
+        step,
+        lambda _item: _("The votes were counted."),
+        confirm=_confirm("tally", "results.tally"),
+        name="tally",
+    )
+
+
+@bp.get("/staff/consultations/<slug>/publish")
+@role_required(*EDITORS)
+def confirm_publish(slug: str) -> tuple[str, int]:
+    """Say what publishing does and that it cannot be withdrawn; ask to confirm it."""
+    item = consultation_or_404(slug)
+    page = _confirm("publish", "results.publish")
+    return page(item, ConfirmForm()), 200
 
 
 @bp.post("/staff/consultations/<slug>/publish")
 @role_required(*EDITORS)
-def publish(slug: str) -> Response:
-    """Publish a tallied result."""
-    return perform_step(slug, publish_result, lambda _item: _("The result is published."))
+def publish(slug: str) -> Response | tuple[str, int]:
+    """Publish a tallied result, approved by a second staff member."""
+    return perform_step(
+        slug,
+        publish_result,
+        lambda _item: _("The result is published."),
+        confirm=_confirm("publish", "results.publish"),
+        name="publish",
+    )
 
 
 @bp.app_template_global("format_int")

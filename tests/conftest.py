@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, delete, text
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
 
 from ballots.casting import CastBallot, PollingCode, cast_ballot
 from ballots.definition import find_definition
@@ -263,15 +263,30 @@ def make_open_consultation(
 
 
 def close_voting(session: Session, consultation: Any, actor: str = "test") -> None:
-    """Close voting as staff do: the close is signed with the run's key; no commit."""
+    """Close voting as staff do at the scheduled end, signed with the run's key; no commit.
+
+    The step's clock stands at ``closes_at``: closing earlier needs a request and a second
+    person (tests/services/test_four_eyes.py), which the tests that only need a closed
+    consultation leave out.
+    """
     take_step(
         session=session,
         consultation=consultation,
         action="close",
         actor=actor,
         signing=Signing(SIGNER, 10),
-        now=utcnow(),
+        now=consultation.closes_at,
     )
+
+
+def second_reader(session: Session, username: str = "second-reader") -> str:
+    """Create the active editor account that approves a publication; flush, no commit.
+
+    Create it before the count: an account made after the count cannot approve it.
+    """
+    session.add(StaffUser(username=username, password_hash=password_hash(), role="editor"))
+    session.flush()
+    return username
 
 
 def cast_code(
@@ -316,6 +331,7 @@ class StaffAuth:
     def __init__(self, client: FlaskClient, session: Session) -> None:
         self.client = client
         self.session = session
+        self.username = ""
 
     def create(self, username: str = "redaktion", role: Role = Role.EDITOR) -> str:
         create_staff_user(
@@ -325,7 +341,11 @@ class StaffAuth:
         return username
 
     def login(self, username: str = "redaktion", role: Role = Role.EDITOR) -> None:
-        self.create(username, role)
+        """Log in as ``username``, creating the account unless it exists."""
+        if self.session.exec(select(StaffUser).where(StaffUser.username == username)).first():
+            self.session.rollback()
+        else:
+            self.create(username, role)
         response = self.client.post(
             "/staff/login",
             data={
@@ -335,11 +355,35 @@ class StaffAuth:
             },
         )
         assert response.status_code == 302, response.get_data(as_text=True)
+        self.username = username
 
     def post(self, url: str) -> Any:
         """Press an action button on the staff consultation page."""
         token = csrf_token(self.client, "/staff/")
         return self.client.post(url, data={"csrf_token": token})
+
+    def confirm(self, url: str, **fields: str) -> Any:
+        """Tick "I have understood" on a step's confirmation page and press its button."""
+        token = csrf_token(self.client, "/staff/")
+        return self.client.post(url, data={"csrf_token": token, "understood": "y", **fields})
+
+    def close_early(self, slug: str, reason: str = "Der Rat hat die Frage entschieden.") -> Any:
+        """Close voting before the scheduled end as two people must: a second editor asks,
+        with a reason, and the logged-in member confirms. Return the confirmation's answer."""
+        me = self.session.exec(select(StaffUser).where(StaffUser.username == self.username)).one()
+        other = self.session.exec(
+            select(StaffUser).where(StaffUser.username == "zweitperson")
+        ).first() or make_staff(self.session, "zweitperson")
+        ids = (me.get_id(), other.get_id())
+        self.session.rollback()  # no snapshot held open: the close empties SQLite's log
+        page = f"/staff/consultations/{slug}/close"
+        with self.client.session_transaction() as cookie:
+            cookie["_user_id"] = ids[1]
+        asked = self.confirm(f"{page}/request", reason=reason)
+        assert asked.status_code == 302, asked.get_data(as_text=True)
+        with self.client.session_transaction() as cookie:
+            cookie["_user_id"] = ids[0]
+        return self.confirm(page)
 
 
 @pytest.fixture

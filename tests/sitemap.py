@@ -21,6 +21,7 @@ from tests.conftest import (
     close_voting,
     csrf_token,
     make_open_consultation,
+    second_reader,
     spec_data,
 )
 from tests.jobs import run_queued_jobs
@@ -44,6 +45,8 @@ from voting.core.lifecycle import find_consultation, transition
 from voting.core.models import Role
 from voting.staff.services import create_staff_user
 
+# The ticked box of a step that cannot be undone.
+UNDERSTOOD = {"understood": "y"}
 STAFF = {"admin": Role.ADMIN, "editor": Role.EDITOR, "auditor": Role.AUDITOR}
 # Answers of the ballots cast in the published consultation: every chart has bars.
 BALLOTS = (
@@ -136,6 +139,12 @@ def staff_visits(site: Site) -> list[Visit]:
             role="editor",
         ),
         Visit("staff.job", {"job_id": extra.job}, role="editor"),
+        # The pages that ask before a step that cannot be undone.
+        Visit("staff.confirm_step", {"slug": slugs[SCHEDULED], "action": "open"}, role="editor"),
+        Visit("staff.confirm_step", {"slug": slugs[OPEN], "action": "close"}, role="editor"),
+        Visit("staff.confirm_tally", {"slug": slugs[CLOSED]}, role="editor"),
+        Visit("results.confirm_publish", {"slug": slugs[TALLIED]}, role="editor"),
+        Visit("electorate.confirm_delete", {"slug": slugs[OPEN]}, role="editor"),
         Visit("residents.issue_code", role="editor"),
         Visit("proposals.staff_index", role="editor"),
         Visit("proposals.staff_detail", {"proposal_id": extra.submitted_proposal}, role="editor"),
@@ -204,12 +213,20 @@ def form_cases(site: Site) -> list[FormCase]:
         *resident_forms(site),
         *staff_forms(site),
         FormCase("staff.step", {"slug": slugs[DRAFT], "action": "schedule"}, {}, "editor"),
-        FormCase("staff.step", {"slug": slugs[SCHEDULED], "action": "open"}, {}, "editor"),
-        FormCase("results.publish", {"slug": slugs[TALLIED]}, {}, "editor"),
-        FormCase("results.tally", {"slug": slugs[CLOSED]}, {}, "editor"),
-        FormCase("staff.step", {"slug": slugs[OPEN], "action": "close"}, {}, "editor"),
+        FormCase("staff.step", {"slug": slugs[SCHEDULED], "action": "open"}, UNDERSTOOD, "editor"),
+        FormCase("results.publish", {"slug": slugs[TALLIED]}, UNDERSTOOD, "editor"),
+        FormCase("results.tally", {"slug": slugs[CLOSED]}, UNDERSTOOD, "editor"),
+        # Voting closes before the scheduled end: one asks with a reason, another confirms.
+        FormCase(
+            "staff.request_close",
+            {"slug": slugs[OPEN]},
+            {"reason": "Der Stadtrat hat die Frage entschieden.", **UNDERSTOOD},
+            "admin",
+            fuzzed=("reason",),
+        ),
+        FormCase("staff.step", {"slug": slugs[OPEN], "action": "close"}, UNDERSTOOD, "editor"),
         # Counts the just closed consultation in the background (the test waits for it).
-        FormCase("staff.tally_job", {"slug": slugs[OPEN]}, {}, "editor"),
+        FormCase("staff.tally_job", {"slug": slugs[OPEN]}, UNDERSTOOD, "editor"),
         FormCase("residents.logout", {}, {}, "resident"),
         FormCase("staff.logout", {}, {}, "editor"),
     ]
@@ -296,6 +313,8 @@ def populate(app: Flask, session: Session) -> Site:
         session.expire_all()
         consultation = find_consultation(session=session, slug=slug)
         close_voting(session, consultation, "test")
+        if steps > 2:
+            second_reader(session)
         if steps > 1:
             tally_consultation(session=session, consultation=consultation, actor="test")
         if steps > 2:

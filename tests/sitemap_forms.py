@@ -102,7 +102,7 @@ def staff_forms(site: Site) -> list[FormCase]:
             "editor",
             fuzzed=("letters", "skip_bad_lines"),
         ),
-        FormCase("electorate.delete", draft, {}, "editor"),
+        FormCase("electorate.delete", draft, {"understood": "y"}, "editor"),
         FormCase("staff.job_letters", {"job_id": extra.job}, {}, "editor"),
         FormCase(
             "paper.mark",

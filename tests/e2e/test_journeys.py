@@ -140,15 +140,37 @@ def test_staff_run_every_lifecycle_step_to_the_published_result(page, live_serve
         with page.expect_navigation():
             page.click(f"a[href$='/staff/consultations/{STAFF_JOURNEY}']")
 
-    log_in(counter, counter_password)
+    accounts = {counter: counter_password, approver: approver_password}
+    other = {counter: approver, approver: counter}
+    current = counter
+    log_in(current, accounts[current])
     screenshots(page, shots, "1-consultation")
     steps = 0
-    while page.locator("ul.actions button").count():
-        if page.locator("ul.actions form[action$='/publish']").count():
+    while page.locator("ul.actions a.button, ul.actions button").count():
+        if page.locator("ul.actions a[href$='/publish']").count():
             # Four eyes: whoever counted cannot publish; the second staff member does.
-            log_in(approver, approver_password)
+            current = other[current]
+            log_in(current, accounts[current])
         with page.expect_navigation():
-            page.locator("ul.actions button").first.click()
+            page.locator("ul.actions a.button, ul.actions button").first.click()
+        if page.locator("input[name=understood]").count():
+            # The confirmation page says what cannot be undone; the box must be ticked.
+            screenshots(page, shots, f"2-confirm-{steps + 1}")
+            if page.locator("textarea[name=reason]").count():
+                # Closing before the scheduled end: one asks with a reason, another confirms.
+                page.fill("textarea[name=reason]", "Der Stadtrat hat die Frage entschieden.")
+                page.check("input[name=understood]")
+                with page.expect_navigation():
+                    page.click("main button[type=submit]")
+                assert page.locator(".flash-success").is_visible(), page.inner_text("main")
+                current = other[current]
+                log_in(current, accounts[current])
+                with page.expect_navigation():
+                    page.click(f"ul.actions a[href$='/{STAFF_JOURNEY}/close']")
+                assert "Der Stadtrat hat die Frage entschieden." in page.inner_text("main")
+            page.check("input[name=understood]")
+            with page.expect_navigation():
+                page.click("main button[type=submit]")
         if "/staff/jobs/" in page.url:
             # The count runs in the background; its page reloads itself until done.
             page.locator("p.ok").wait_for(timeout=30_000)

@@ -22,7 +22,13 @@ from ballots.content import METHOD_SHAPES, BallotQuestion, grade_scale
 from ballots.definition import find_definition
 from ballots.models import Ballot
 from results.services import publish_result, tally_consultation
-from tests.conftest import PSEUDONYM_KEY, cast_code, close_voting, make_open_consultation
+from tests.conftest import (
+    PSEUDONYM_KEY,
+    cast_code,
+    close_voting,
+    make_open_consultation,
+    second_reader,
+)
 from tests.views.test_verify_every_method import QUESTIONS
 from voting.core.lifecycle import (
     ConsultationError,
@@ -103,6 +109,7 @@ def open_log(client, slug: str) -> list[dict[str, Any]]:  # type: ignore[no-unty
 def close_and_publish(session: Session, consultation_id: int) -> None:
     consultation = session.get(Consultation, consultation_id)
     close_voting(session, consultation, "test")
+    second_reader(session)
     tally_consultation(session=session, consultation=consultation, actor="test")
     publish_result(session=session, consultation=consultation, actor="second-reader")
     session.commit()

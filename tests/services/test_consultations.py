@@ -120,7 +120,13 @@ def test_lifecycle_steps_in_order_each_recorded(session):
         actor="anna",
     )
     transition(session=session, consultation=consultation, action="open", actor="anna")
-    transition(session=session, consultation=consultation, action="close", actor="ben")
+    transition(
+        session=session,
+        consultation=consultation,
+        action="close",
+        actor="ben",
+        now=consultation.closes_at,
+    )
     assert consultation.status == Status.CLOSED
     events = session.exec(select(AuditEvent).order_by(AuditEvent.id)).all()
     steps = [(e.actor, e.action, e.details.get("after")) for e in events]

@@ -12,7 +12,7 @@ from results.bundle import build_bundle
 from results.models import PaperCount
 from results.paper import paper_section
 from results.services import publish_result, published_result, tally_consultation
-from tests.conftest import PSEUDONYM_KEY, cast_code, close_voting
+from tests.conftest import PSEUDONYM_KEY, cast_code, close_voting, second_reader
 from voting.core.codes import generate_code
 from voting.core.models import AuditEvent, Consultation, utcnow
 from voting.electorate.retention import delete_electorate
@@ -205,6 +205,7 @@ def test_tally_accepts_paper_marks_and_the_result_combines_both_channels(
         if question != "projekte":
             enter(session, consultation, question, figures, "bernd")
     pending = session.exec(select(PaperCount).where(PaperCount.question_key == "projekte")).one()
+    second_reader(session, "bernd")
     result = tally_consultation(session=session, consultation=consultation, actor="anna")
     turnout = result.data["turnout"]
     assert (turnout["eligible"], turnout["ballots"]) == (5, 1)
@@ -249,6 +250,7 @@ def published_with_paper(session, open_consultation, signer) -> Consultation:  #
     for question, figures in (("brunnen", BRUNNEN), ("nutzung", NUTZUNG), ("projekte", PROJEKTE)):
         for actor in ("anna", "bernd") if question != "projekte" else ("anna",):
             enter(session, consultation, question, figures, actor)
+    second_reader(session, "bernd")
     tally_consultation(session=session, consultation=consultation, actor="anna")
     publish_result(session=session, consultation=consultation, actor="bernd")
     session.commit()

@@ -11,13 +11,13 @@ from ballots.log import log_size
 from ballots.models import Ballot, PaperBallotEntry
 from ballots.paper_ballots import COUNTED, DISPUTED, WAITING
 from ballots.receipts import Signer
-from ballots.signed_steps import Signing
+from ballots.signed_steps import Signing, take_step
 from buergervotum_verifier import verify_bundle
 from results.bundle import build_bundle
 from results.services import publish_result, tally_consultation
-from tests.conftest import PSEUDONYM_KEY, SIGNER, cast_code, close_voting, make_open_consultation
-from voting.core.lifecycle import PaperEntryIncompleteError
-from voting.core.models import AuditEvent, Consultation
+from tests.conftest import PSEUDONYM_KEY, SIGNER, cast_code, make_open_consultation, make_staff
+from voting.core.lifecycle import PaperEntryIncompleteError, request_early_close
+from voting.core.models import AuditEvent, Consultation, utcnow
 from voting.paper.ballot_entry import (
     EntryRefused,
     PaperBallot,
@@ -54,7 +54,20 @@ def closed(session, signer):  # type: ignore[no-untyped-def]
             pseudonym_key=PSEUDONYM_KEY,
             actor="poststelle",
         )
-    close_voting(session, consultation)
+    # Closed now, a week early, by two people: paper ballots are keyed and sealed after it.
+    for name in ("anna", "bernd"):
+        make_staff(session, name)
+    request_early_close(
+        session=session, consultation=consultation, actor="anna", reason="Test", now=utcnow()
+    )
+    take_step(
+        session=session,
+        consultation=consultation,
+        action="close",
+        actor="bernd",
+        signing=Signing(SIGNER, 10),
+        now=utcnow(),
+    )
     session.commit()
     return find_definition(session=session, consultation_id=opened.id)
 
@@ -153,7 +166,7 @@ def test_keyed_paper_ballots_are_counted_sealed_and_verified(client, session, cl
     result = tally_consultation(
         session=session, consultation=consultation, actor="t", signing=signing
     )
-    publish_result(session=session, consultation=consultation, actor="second-reader")
+    publish_result(session=session, consultation=consultation, actor="bernd")
     session.commit()
     turnout = result.data["turnout"]
     assert (turnout["ballots"], turnout["paper_ballots"], turnout["invalid_paper_ballots"]) == (

@@ -8,7 +8,14 @@ from sqlmodel import Session, func, select
 from ballots.models import Ballot, Participation
 from ballots.receipts import Signer
 from results.services import tally_consultation
-from tests.conftest import KNOWN_METHODS, cast_code, close_voting, make_open_consultation, spec_data
+from tests.conftest import (
+    KNOWN_METHODS,
+    cast_code,
+    close_voting,
+    make_open_consultation,
+    second_reader,
+    spec_data,
+)
 from voting.consultations.editing import locked_fields, save_draft
 from voting.consultations.services import load_consultation, parse_spec
 from voting.core.lifecycle import ConsultationError, FourEyesError, transition
@@ -24,6 +31,7 @@ def published(session: Session, signer: Signer) -> Consultation:
     consultation = session.get(Consultation, opened.id)
     cast_code(session, opened.id, opened.codes[0], signer, {})
     close_voting(session, consultation, "anna")
+    second_reader(session, "ben")
     tally_consultation(session=session, consultation=consultation, actor="anna")
     transition(session=session, consultation=consultation, action="publish", actor="ben")
     session.commit()
@@ -37,6 +45,7 @@ def count(session: Session, model: type) -> int:
 def test_whoever_counted_cannot_publish(session):
     consultation = session.get(Consultation, make_open_consultation(session).id)
     close_voting(session, consultation, "anna")
+    second_reader(session, "ben")
     tally_consultation(session=session, consultation=consultation, actor="anna")
     with pytest.raises(FourEyesError):
         transition(session=session, consultation=consultation, action="publish", actor="anna")

@@ -29,6 +29,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, make_url, select, text
 from sqlmodel import Session
 
@@ -168,14 +169,27 @@ def press(app: Flask, session: Session, slug: str, step: str) -> None:
     """Press a staff button (close, count) as staff do; a count runs as the worker runs it."""
     client = app.test_client()
     user = session.execute(select(StaffUser)).scalars().first() or make_staff(session)
+    if step == "close":  # before the scheduled end: a second person asks, with a reason
+        ask_to_close(client, session, slug)
     log_in_as(client, user)
     # Like any reader, an open snapshot would keep SQLite's log from being emptied.
     session.rollback()
     token = csrf_token(client, "/staff/")
-    response = client.post(f"/staff/consultations/{slug}/{step}", data={"csrf_token": token})
+    response = client.post(
+        f"/staff/consultations/{slug}/{step}", data={"csrf_token": token, "understood": "y"}
+    )
     assert response.status_code == 302
     if step == "count":
         assert run_queued_jobs(app) == 1
+
+
+def ask_to_close(client: FlaskClient, session: Session, slug: str) -> None:
+    """Ask to close voting early as a second staff member, with a reason; no one is left in."""
+    log_in_as(client, make_staff(session, "antrag"))
+    session.rollback()
+    data = {"csrf_token": csrf_token(client, "/staff/"), "understood": "y", "reason": "Sturm"}
+    asked = client.post(f"/staff/consultations/{slug}/close/request", data=data)
+    assert asked.status_code == 302
 
 
 def leaf_of_ballot(session: Session) -> dict[int, int]:
@@ -477,23 +491,32 @@ def test_a_close_whose_erasure_fails_stays_closed_and_the_count_waits_for_it(
         cast_code(session, consultation.id, code, signer, ANSWERS)
         session.commit()
     client = app.test_client()
-    log_in_as(client, make_staff(session))
+    staff = make_staff(session)
+    ask_to_close(client, session, consultation.slug)
+    log_in_as(client, staff)
     page = f"/staff/consultations/{consultation.slug}"
+    understood = {"understood": "y"}
 
     # A reader in the middle of its work: on SQLite its snapshot keeps the log from being
     # emptied, on PostgreSQL its lock keeps the marks' table from being written anew.
     reader = app.extensions[ENGINE].connect()
     reader.execute(text("SELECT count(*) FROM participation")).scalar_one()
-    closed = client.post(f"{page}/close", data={"csrf_token": csrf_token(client, page)})
+    closed = client.post(
+        f"{page}/close", data={"csrf_token": csrf_token(client, page), **understood}
+    )
     assert closed.status_code == 302
     html = client.get(page).get_data(as_text=True)
     assert "ließ sich noch nicht aus den Datenbankdateien löschen" in html
-    counted = client.post(f"{page}/count", data={"csrf_token": csrf_token(client, page)})
+    counted = client.post(
+        f"{page}/count", data={"csrf_token": csrf_token(client, page), **understood}
+    )
     assert counted.status_code == 302 and run_queued_jobs(app) == 1
     job = session.execute(select(Job)).scalars().one()
     assert job.status == JobStatus.FAILED and "could not be erased" in job.error
-    tallied = client.post(f"{page}/tally", data={"csrf_token": csrf_token(client, page)})
-    assert tallied.status_code == 302
+    tallied = client.post(
+        f"{page}/tally", data={"csrf_token": csrf_token(client, page), **understood}
+    )
+    assert tallied.status_code == 302, tallied.get_data(as_text=True)
     assert "ließ sich nicht aus den Datenbankdateien löschen" in client.get(page).get_data(
         as_text=True
     )
@@ -502,7 +525,9 @@ def test_a_close_whose_erasure_fails_stays_closed_and_the_count_waits_for_it(
     session.rollback()
 
     reader.close()
-    counted = client.post(f"{page}/count", data={"csrf_token": csrf_token(client, page)})
+    counted = client.post(
+        f"{page}/count", data={"csrf_token": csrf_token(client, page), **understood}
+    )
     assert counted.status_code == 302 and run_queued_jobs(app) == 1
     assert session.execute(status).scalar_one() == "tallied"
 

@@ -33,7 +33,9 @@ def test_an_open_consultation_keeps_its_electorate_when_the_button_is_pressed(
 ):
     auth.login()
     url = f"/staff/consultations/{open_consultation.slug}/electorate"
-    response = client.post(f"{url}/delete", data={"csrf_token": csrf_token(client, url)})
+    response = client.post(
+        f"{url}/delete", data={"csrf_token": csrf_token(client, url), "understood": "y"}
+    )
     assert response.status_code == 302
     assert "kann jetzt nicht gelöscht werden" in client.get(url).get_data(as_text=True)
     assert len(session.exec(select(Voter)).all()) == 5

@@ -3,9 +3,10 @@
 import json
 from pathlib import Path
 
+from flask.testing import FlaskCliRunner
 from sqlmodel import select
 
-from tests.conftest import spec_data
+from tests.conftest import PASSWORD, spec_data
 from voting.core.models import Consultation, StaffUser, Voter
 
 REGISTER = (
@@ -40,17 +41,40 @@ def test_load_import_open_close_tally_publish(app, session, tmp_path: Path):
     assert len(session.exec(select(Voter)).all()) == 2
     session.rollback()  # a snapshot held open would keep the close from emptying SQLite's log
 
-    for step in ("open", "close"):
-        result = runner.invoke(args=["consultations", step, "stadtpark"])
-        assert result.exit_code == 0 and "could not yet be erased" not in result.output
-    counted = runner.invoke(args=["results", "tally", "stadtpark"])
+    for name in ("anna", "zweite"):
+        staff = ["staff", "create", name, "--password", PASSWORD]
+        assert runner.invoke(args=staff).exit_code == 0
+    assert runner.invoke(args=["consultations", "open", "stadtpark"]).exit_code == 0
+    close_early(runner)
+    counted = runner.invoke(args=["results", "tally", "stadtpark", "--actor", "anna"])
     assert counted.exit_code == 0 and "Counting" in counted.output, counted.output
-    same = runner.invoke(args=["results", "publish", "stadtpark"])
+    same = runner.invoke(args=["results", "publish", "stadtpark", "--actor", "anna"])
     assert same.exit_code == 1 and "another staff member" in same.output
-    second = runner.invoke(args=["results", "publish", "stadtpark", "--actor", "cli:zweite"])
+    unknown = runner.invoke(args=["results", "publish", "stadtpark", "--actor", "cli:zweite"])
+    assert unknown.exit_code == 1 and "no active staff account" in unknown.output
+    # An account made after the count cannot approve it, whoever made it.
+    runner.invoke(args=["staff", "create", "spaet", "--password", PASSWORD])
+    late = runner.invoke(args=["results", "publish", "stadtpark", "--actor", "spaet"])
+    assert late.exit_code == 1 and "created after" in late.output
+    session.rollback()
+    assert session.exec(select(Consultation)).one().status == "tallied"
+    session.rollback()
+    second = runner.invoke(args=["results", "publish", "stadtpark", "--actor", "zweite"])
     assert second.exit_code == 0, second.output
     session.rollback()  # end the read snapshot taken before the commands ran
     assert session.exec(select(Consultation)).one().status == "published"
+
+
+def close_early(runner: FlaskCliRunner, asks: str = "anna", closes: str = "zweite") -> None:
+    """Close voting before the scheduled end from the command line: one asks, another closes."""
+    alone = runner.invoke(args=["consultations", "close", "stadtpark", "--actor", closes])
+    assert alone.exit_code == 1 and "request it with a reason" in alone.output
+    asked = runner.invoke(
+        args=["consultations", "request-close", "stadtpark", "--actor", asks, "--reason", "Sturm"]
+    )
+    assert asked.exit_code == 0, asked.output
+    closed = runner.invoke(args=["consultations", "close", "stadtpark", "--actor", closes])
+    assert closed.exit_code == 0 and "could not yet be erased" not in closed.output, closed.output
 
 
 def test_errors_are_messages_not_tracebacks(app, tmp_path: Path):

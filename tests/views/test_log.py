@@ -9,7 +9,7 @@ from pathlib import Path
 from ballots import merkle
 from buergervotum_verifier import verify_bundle
 from results.services import publish_result, tally_consultation
-from tests.conftest import close_voting, csrf_token, make_open_consultation
+from tests.conftest import close_voting, csrf_token, make_open_consultation, second_reader
 from tests.views.test_voting import receipt_from, vote
 from voting.app import create_app
 from voting.core.codes import generate_code
@@ -31,6 +31,7 @@ def cast(client, consultation, count):  # type: ignore[no-untyped-def]
 def publish(session, consultation):  # type: ignore[no-untyped-def]
     row = session.get(Consultation, consultation.id)
     close_voting(session, row, "test")
+    second_reader(session)
     tally_consultation(session=session, consultation=row, actor="test")
     publish_result(session=session, consultation=row, actor="second-reader")
     session.commit()

@@ -55,13 +55,16 @@ def journey(client, slug: str, codes: list[str]) -> None:
     staff = client.application.test_client()
     login = post(staff, "/staff/login", username="redaktion", password=PASSWORD)
     assert login.status_code == 302
-    for step in ("close", "tally"):
-        response = post(staff, f"/staff/consultations/{slug}/{step}")
-        assert response.status_code == 302
-    # Four eyes: a second staff member publishes what the first counted.
+    # Four eyes: a second staff member asks to close early, and publishes what the first counted.
     second = client.application.test_client()
     assert post(second, "/staff/login", username="zweitleser", password=PASSWORD).status_code == 302
-    assert post(second, f"/staff/consultations/{slug}/publish").status_code == 302
+    steps = f"/staff/consultations/{slug}"
+    asked = post(second, f"{steps}/close/request", reason="Sturmschaden", understood="y")
+    assert asked.status_code == 302
+    for step in ("close", "tally"):
+        response = post(staff, f"{steps}/{step}", understood="y")
+        assert response.status_code == 302
+    assert post(second, f"{steps}/publish", understood="y").status_code == 302
     assert client.get(f"/consultations/{slug}/results").status_code == 200
     assert client.get(f"/api/v1/consultations/{slug}/results").status_code == 200
 

@@ -152,7 +152,7 @@ def test_results_show_online_paper_and_combined_with_the_protocol(
         log_in_as(client, user)
         client.post(
             f"/staff/consultations/{slug}/{step}",
-            data={"csrf_token": csrf_token(client, "/staff/")},
+            data={"csrf_token": csrf_token(client, "/staff/"), "understood": "y"},
         )
     page = client.get(f"/consultations/{slug}/results").get_data(as_text=True)
     assert "Online, per Brief und zusammen" in page

@@ -21,7 +21,7 @@ from html import unescape
 import pytest
 
 from results.services import publish_result, tally_consultation
-from tests.conftest import cast_code, close_voting, make_open_consultation
+from tests.conftest import cast_code, close_voting, make_open_consultation, second_reader
 from voting.core.models import Consultation
 
 MODES = [{"key": k, "label": v} for k, v in (("rad", "Rad"), ("bus", "Bus"), ("bahn", "Bahn"))]
@@ -91,6 +91,7 @@ def page(client, session, signer) -> str:  # type: ignore[no-untyped-def]
         session.commit()
     consultation = session.get(Consultation, opened.id)
     close_voting(session, consultation, "test")
+    second_reader(session)
     tally_consultation(session=session, consultation=consultation, actor="test")
     publish_result(session=session, consultation=consultation, actor="second-reader")
     session.commit()
@@ -164,6 +165,7 @@ def test_the_explanation_is_kept_beside_the_details_and_its_chart_has_alt_text(
         session.commit()
     consultation = session.get(Consultation, opened.id)
     close_voting(session, consultation, "test")
+    second_reader(session)
     tally_consultation(session=session, consultation=consultation, actor="test")
     publish_result(session=session, consultation=consultation, actor="second-reader")
     session.commit()

@@ -13,7 +13,13 @@ from ballots.forms import ballot_form_class
 from ballots.models import Ballot
 from results.pabulib import read_pb
 from results.services import publish_result, tally_consultation
-from tests.conftest import cast_code, close_voting, csrf_token, make_open_consultation
+from tests.conftest import (
+    cast_code,
+    close_voting,
+    csrf_token,
+    make_open_consultation,
+    second_reader,
+)
 from voting.core.models import Consultation
 
 OPTIONS = [
@@ -81,6 +87,7 @@ def answers(i: int) -> dict:
 def publish(session: Session, consultation_id: int) -> None:
     consultation = session.get(Consultation, consultation_id)
     close_voting(session, consultation, "test")
+    second_reader(session)
     tally_consultation(session=session, consultation=consultation, actor="test")
     publish_result(session=session, consultation=consultation, actor="second-reader")
     session.commit()

@@ -135,7 +135,11 @@ def run_consultation(app, session: Session, signer, tmp_path: Path) -> tuple[str
         token = csrf_token(staff, paper_url)
         marked = staff.post(paper_url + "mark", data={"csrf_token": token, "code": person.code})
         assert marked.status_code == 302
-    assert runner.invoke(args=["consultations", "close", "bezirke"]).exit_code == 0
+    # Closed before the scheduled end: anna asks with a reason, bernd closes.
+    early = ["--actor", "anna", "--reason", "Alle Karten sind zurück."]
+    assert runner.invoke(args=["consultations", "request-close", "bezirke", *early]).exit_code == 0
+    closed = runner.invoke(args=["consultations", "close", "bezirke", "--actor", "bernd"])
+    assert closed.exit_code == 0, closed.output
 
     # Staff sort the returned cards by the districts the count form offers.
     page = staff.get(paper_url).get_data(as_text=True)
@@ -156,7 +160,7 @@ def run_consultation(app, session: Session, signer, tmp_path: Path) -> tuple[str
                 assert entered.status_code == 302, entered.get_data(as_text=True)
 
     assert runner.invoke(args=["results", "tally", "bezirke"]).exit_code == 0
-    published = runner.invoke(args=["results", "publish", "bezirke", "--actor", "cli:zweite"])
+    published = runner.invoke(args=["results", "publish", "bezirke", "--actor", "anna"])
     assert published.exit_code == 0, published.output
     session.rollback()
     return "bezirke", people

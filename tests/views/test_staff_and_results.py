@@ -11,8 +11,11 @@ from voting.core.models import AuditEvent, Consultation, Role
 STAFF_ROUTES = [
     ("get", "/staff/"),
     ("get", "/staff/consultations/stadtpark"),
+    ("get", "/staff/consultations/stadtpark/close"),
     ("post", "/staff/consultations/stadtpark/close"),
+    ("post", "/staff/consultations/stadtpark/close/request"),
     ("post", "/staff/consultations/stadtpark/tally"),
+    ("get", "/staff/consultations/stadtpark/publish"),
     ("post", "/staff/consultations/stadtpark/publish"),
     ("post", "/staff/logout"),
 ]
@@ -51,7 +54,10 @@ def test_anonymous_visitors_are_sent_to_the_login(client, open_consultation, met
 def test_auditors_may_look_but_not_change(client, session, auth, open_consultation):
     auth.login("pruefer", Role.AUDITOR)
     assert client.get("/staff/consultations/stadtpark").status_code == 200
-    assert auth.post("/staff/consultations/stadtpark/close").status_code == 403
+    assert auth.confirm("/staff/consultations/stadtpark/close").status_code == 403
+    assert client.get("/staff/consultations/stadtpark/close").status_code == 403
+    page = client.get("/staff/consultations/stadtpark").get_data(as_text=True)
+    assert "/staff/consultations/stadtpark/close" not in page  # no button to press
     assert status_of(session, open_consultation) == "open"
 
 
@@ -73,8 +79,12 @@ def test_staff_close_tally_and_publish(client, session, auth, open_consultation)
     slug = open_consultation.slug
     page = client.get(f"/staff/consultations/{slug}").get_data(as_text=True)
     assert "3" in page  # voted so far
+    auth.create("pruefende")  # before the count: an account made after it cannot approve
     for step in ("close", "tally"):
-        response = auth.post(f"/staff/consultations/{slug}/{step}")
+        if step == "close":
+            response = auth.close_early(slug)
+        else:
+            response = auth.confirm(f"/staff/consultations/{slug}/{step}")
         assert response.status_code == 302
         for url in embargoed_urls(slug):
             assert client.get(url).status_code == 404, url
@@ -86,13 +96,13 @@ def test_staff_close_tally_and_publish(client, session, auth, open_consultation)
     assert late.status_code == 409
 
     # Four eyes: whoever counted cannot publish.
-    refused = auth.post(f"/staff/consultations/{slug}/publish")
+    refused = auth.confirm(f"/staff/consultations/{slug}/publish")
     assert refused.status_code == 302
     assert "zweite Person" in client.get(refused.headers["Location"]).get_data(as_text=True)
     assert status_of(session, open_consultation) == "tallied"
     auth.post("/staff/logout")
     auth.login("pruefende", Role.EDITOR)
-    assert auth.post(f"/staff/consultations/{slug}/publish").status_code == 302
+    assert auth.confirm(f"/staff/consultations/{slug}/publish").status_code == 302
     assert status_of(session, open_consultation) == "published"
     steps = [
         (e.action, e.actor)
@@ -135,8 +145,9 @@ def test_publication_names_ballots_that_fail_their_commitment(
     cast_three(client, open_consultation)
     auth.login()
     slug = open_consultation.slug
-    for step in ("close", "tally"):
-        auth.post(f"/staff/consultations/{slug}/{step}")
+    auth.create("pruefende")
+    auth.close_early(slug)
+    auth.confirm(f"/staff/consultations/{slug}/tally")
     # Someone with database access swaps the answer of the second ballot after the count.
     ballot = session.exec(select(Ballot).where(Ballot.leaf_index == 1)).one()
     assert '"garten"' in ballot.content
@@ -145,7 +156,7 @@ def test_publication_names_ballots_that_fail_their_commitment(
     auth.post("/staff/logout")
     auth.login("pruefende", Role.EDITOR)
 
-    refused = auth.post(f"/staff/consultations/{slug}/publish")
+    refused = auth.confirm(f"/staff/consultations/{slug}/publish")
     page = client.get(refused.headers["Location"]).get_data(as_text=True)
     assert "Nichts wurde veröffentlicht" in page and "Protokollpositionen 1 " in page
     assert status_of(session, open_consultation) == "tallied"
@@ -154,7 +165,7 @@ def test_publication_names_ballots_that_fail_their_commitment(
 
 def test_steps_out_of_order_change_nothing(client, session, auth, open_consultation):
     auth.login()
-    response = auth.post(f"/staff/consultations/{open_consultation.slug}/publish")
+    response = auth.confirm(f"/staff/consultations/{open_consultation.slug}/publish")
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "nicht möglich" in page

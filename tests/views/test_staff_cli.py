@@ -6,8 +6,8 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlmodel import select
 
-from tests.conftest import spec_data
-from tests.views.test_cli import REGISTER
+from tests.conftest import PASSWORD, spec_data
+from tests.views.test_cli import REGISTER, close_early
 from voting.core.models import Consultation, Voter
 
 
@@ -60,10 +60,13 @@ def test_electorate_delete_waits_for_the_retention_period(app, session, tmp_path
     runner.invoke(
         args=["electorate", "import", "stadtpark", str(register), "--letters", str(letters)]
     )
-    for step in ("open", "close"):
-        runner.invoke(args=["consultations", step, "stadtpark"])
+    for name in ("anna", "zweite"):
+        runner.invoke(args=["staff", "create", name, "--password", PASSWORD])
+    runner.invoke(args=["consultations", "open", "stadtpark"])
+    close_early(runner)
     runner.invoke(args=["results", "tally", "stadtpark"])
-    runner.invoke(args=["results", "publish", "stadtpark", "--actor", "zweite"])
+    published = runner.invoke(args=["results", "publish", "stadtpark", "--actor", "zweite"])
+    assert published.exit_code == 0, published.output
     early = runner.invoke(args=["electorate", "delete", "stadtpark"])
     assert early.exit_code == 1 and "retention period ends" in early.output
     assert runner.invoke(args=["electorate", "delete", "--due"]).output == "Nothing to delete.\n"

@@ -7,7 +7,7 @@ import pytest
 from buergervotum_verifier import VerificationError, verify_bundle
 from results.methods import METHODS
 from results.services import publish_result, tally_consultation
-from tests.conftest import cast_code, close_voting, make_open_consultation
+from tests.conftest import cast_code, close_voting, make_open_consultation, second_reader
 from voting.core.models import Consultation
 
 OPTIONS = [{"key": k, "label": k.title()} for k in ("rad", "bus", "bahn")]
@@ -72,6 +72,7 @@ def published(client, session, signer):  # type: ignore[no-untyped-def]
         session.commit()
     consultation = session.get(Consultation, opened.id)
     close_voting(session, consultation, "test")
+    second_reader(session)
     tally_consultation(session=session, consultation=consultation, actor="test")
     publish_result(session=session, consultation=consultation, actor="second-reader")
     session.commit()
@@ -108,6 +109,7 @@ def test_a_threshold_changed_after_scheduling_does_not_break_the_published_bundl
         session.commit()
     consultation = session.get(Consultation, opened.id)
     close_voting(session, consultation, "test")
+    second_reader(session)
     tally_consultation(
         session=session, consultation=consultation, actor="test", min_district_ballots=1
     )

@@ -14,11 +14,17 @@ def local(moment) -> str:  # type: ignore[no-untyped-def]
     return moment.astimezone(BERLIN).strftime("%Y-%m-%dT%H:%M")
 
 
-def press(client, url: str, page: str):  # type: ignore[no-untyped-def]
-    return client.post(url, data={"csrf_token": csrf_token(client, page)})
+def press(client, url: str, page: str, **fields: str):  # type: ignore[no-untyped-def]
+    return client.post(url, data={"csrf_token": csrf_token(client, page), **fields})
+
+
+def confirm(client, url: str, page: str):  # type: ignore[no-untyped-def]
+    """Press a step's button on its confirmation page, the box ticked."""
+    return press(client, url, page, understood="y")
 
 
 def test_create_upload_print_open_close_count_and_publish_by_a_second_person(app, client, auth):
+    auth.create("ben")  # before the count: an account made after it cannot approve it
     auth.login("anna", Role.EDITOR)
     new = "/staff/consultations/new"
     created = client.post(
@@ -54,8 +60,8 @@ def test_create_upload_print_open_close_count_and_publish_by_a_second_person(app
     codes = [row["code"] for row in rows]
     assert len(codes) == 3
 
-    for step in ("schedule", "open"):
-        assert press(client, f"{page}/{step}", page).status_code == 302
+    assert press(client, f"{page}/schedule", page).status_code == 302
+    assert confirm(client, f"{page}/open", f"{page}/open").status_code == 302
     vote_url = f"/consultations/{slug}/vote"
     for code, choice in zip(codes[:2], ("kletterturm", "kletterturm"), strict=True):
         cast = client.post(
@@ -68,19 +74,20 @@ def test_create_upload_print_open_close_count_and_publish_by_a_second_person(app
         )
         assert cast.status_code == 200, cast.get_data(as_text=True)
 
-    assert press(client, f"{page}/close", page).status_code == 302
-    counted = press(client, f"{page}/count", page)
+    # Closing before the scheduled end: a second person asks, with a reason; anna confirms.
+    assert auth.close_early(slug).status_code == 302
+    counted = confirm(client, f"{page}/count", f"{page}/count")
     finish(client, counted)
     assert "2 Stimmzettel wurden ausgezählt" in client.get(counted.headers["Location"]).get_data(
         as_text=True
     )
-    press(client, f"{page}/publish", page)
+    confirm(client, f"{page}/publish", f"{page}/publish")
     assert client.get(f"/consultations/{slug}/results").status_code == 404  # four eyes
 
     press(client, "/staff/logout", "/staff/")
     auth.login("ben", Role.EDITOR)
     assert "Ausgezählt von anna" in client.get(page).get_data(as_text=True)
-    assert press(client, f"{page}/publish", page).status_code == 302
+    assert confirm(client, f"{page}/publish", f"{page}/publish").status_code == 302
     result = client.get(f"/consultations/{slug}/results")
     assert result.status_code == 200 and "Kletterturm" in result.get_data(as_text=True)
     assert "2 von 3" in result.get_data(as_text=True)
@@ -89,7 +96,7 @@ def test_create_upload_print_open_close_count_and_publish_by_a_second_person(app
 
     # After the retention period the electorate goes; the turnout figures stay.
     app.config["ELECTORATE_RETENTION_DAYS"] = 0
-    assert press(client, f"{base}/delete", base).status_code == 302
+    assert confirm(client, f"{base}/delete", f"{base}/delete").status_code == 302
     html = client.get(base).get_data(as_text=True)
     assert (
         "nach Ablauf der Aufbewahrungsfrist gelöscht" in html and "von denen 2 abgestimmt" in html

@@ -11,7 +11,7 @@ from sqlmodel import select
 from ballots.signed_steps import Signing, take_step
 from ballots.traces import erase_traces
 from voting.consultations.services import load_consultation, parse_spec
-from voting.core.lifecycle import ConsultationError
+from voting.core.lifecycle import ConsultationError, request_early_close
 from voting.core.models import Consultation, utcnow
 from voting.web.cli import actor_option, consultation_or_fail, failing, session_scope
 from voting.web.db import get_engine
@@ -41,6 +41,21 @@ def consultations_list() -> None:
     with session_scope() as session:
         for item in session.exec(select(Consultation).order_by(Consultation.id)):
             click.echo(f"{item.slug}\t{item.status}\t{item.title}")
+
+
+@consultations_cli.command("request-close")
+@click.argument("slug")
+@click.option("--reason", required=True, help="Why voting should end before the scheduled end.")
+@actor_option
+@failing(ConsultationError)
+def consultations_request_close(slug: str, reason: str, actor: str) -> None:
+    """Ask to close voting before the scheduled end; another staff account closes it."""
+    with session_scope() as session:
+        consultation = consultation_or_fail(session, slug)
+        request_early_close(
+            session=session, consultation=consultation, actor=actor, reason=reason, now=utcnow()
+        )
+    click.echo(f"{slug}: closing early requested by {actor}; another staff account must close it.")
 
 
 def _step_command(action: str) -> None:

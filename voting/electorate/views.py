@@ -11,7 +11,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -30,8 +29,9 @@ from voting.electorate.preview import file_digest, preview_electorate
 from voting.electorate.retention import delete_electorate, deletion_due_at
 from voting.electorate.services import RowProblem
 from voting.web.auth import EDITORS, STAFF, role_required
+from voting.web.confirm import confirmation_page
 from voting.web.db import get_session
-from voting.web.forms import ActionForm
+from voting.web.forms import ConfirmForm
 from voting.web.jobs import create_job, enqueue, job_files
 from voting.web.lookups import consultation_or_404
 
@@ -67,7 +67,6 @@ def _page(
         "staff/electorate.html",
         consultation=item,
         form=form,
-        action_form=ActionForm(),
         electorate=electorate_size(session=db, consultation_id=item.id),
         may_import=item.status in (Status.DRAFT, Status.SCHEDULED),
         deletion_due=deletion_due_at(
@@ -148,13 +147,24 @@ def start_import(slug: str) -> Response | tuple[str, int]:
     return redirect(url_for("staff.job", job_id=job.id))
 
 
+@bp.get("/<slug>/electorate/delete")
+@role_required(*EDITORS)
+def confirm_delete(slug: str) -> tuple[str, int]:
+    """Say what deleting the electorate removes for good; ask to confirm it."""
+    item = consultation_or_404(slug)
+    target = url_for("electorate.delete", slug=slug)
+    return confirmation_page(item, "delete_electorate", ConfirmForm(), target=target)
+
+
 @bp.post("/<slug>/electorate/delete")
 @role_required(*EDITORS)
-def delete(slug: str) -> Response:
+def delete(slug: str) -> Response | tuple[str, int]:
     """Delete the electorate: before voting to start over, or after the retention period."""
     item = consultation_or_404(slug)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        target = url_for("electorate.delete", slug=slug)
+        return confirmation_page(item, "delete_electorate", form, target=target, status=400)
     db = get_session()
     try:
         deletion = delete_electorate(

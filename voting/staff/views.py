@@ -21,20 +21,31 @@ from ballots.models import Participation
 from ballots.signed_steps import take_step
 from ballots.traces import erase_traces
 from voting.core.audit import latest_event, record_event
-from voting.core.lifecycle import TRANSITIONS, electorate_size
+from voting.core.lifecycle import (
+    TRANSITIONS,
+    ConsultationError,
+    EarlyCloseError,
+    FourEyesError,
+    electorate_size,
+    pending_close_request,
+    request_early_close,
+)
 from voting.core.models import AuditEvent, Consultation, Job, JobStatus, utcnow
+from voting.staff.audit_text import audit_sentence
 from voting.staff.forms import LoginForm
 from voting.staff.services import authenticate
 from voting.web.auth import EDITORS, STAFF, role_required
+from voting.web.confirm import confirmation_page
 from voting.web.db import get_engine, get_session
-from voting.web.forms import ActionForm
+from voting.web.forms import ActionForm, ConfirmForm, EarlyCloseForm
 from voting.web.jobs import create_job, enqueue, job_files, progress
 from voting.web.labels import STATUS_LABELS
 from voting.web.lookups import consultation_or_404
 from voting.web.security import is_local_path
-from voting.web.steps import perform_step
+from voting.web.steps import perform_step, refusal_message
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
+bp.add_app_template_global(audit_sentence, "audit_sentence")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -110,6 +121,7 @@ def consultation(slug: str) -> str:
         turnout=item.voted_count if deleted else _turnout(item.id),
         jobs=list(jobs),
         tallied_by=tallied.actor if tallied else None,
+        close_request=pending_close_request(session=session, consultation=item),
         next_actions=next_actions,
         events=list(events),
         form=ActionForm(),
@@ -129,10 +141,52 @@ def _turnout(consultation_id: int) -> int:
     )
 
 
+@bp.get("/consultations/<slug>/<any(open, close):action>")
+@role_required(*EDITORS)
+def confirm_step(slug: str, action: str) -> tuple[str, int]:
+    """Say what opening or closing does and what cannot be undone; ask to confirm it."""
+    item = consultation_or_404(slug)
+    if action == "close":
+        return _close_page(item)
+    return confirmation_page(
+        item, action, ConfirmForm(), target=url_for("staff.step", slug=slug, action=action)
+    )
+
+
+def _close_page(
+    item: Consultation, form: ConfirmForm | None = None, status: int = 200
+) -> tuple[str, int]:
+    """Render the close's confirmation: before the scheduled end, a request or its approval."""
+    early = utcnow() < item.closes_at
+    pending = pending_close_request(session=get_session(), consultation=item) if early else None
+    if not early or (pending is not None and pending.actor != current_user.username):
+        mode, target = "confirm", url_for("staff.step", slug=item.slug, action="close")
+    elif pending is None:
+        mode, target = "request", url_for("staff.request_close", slug=item.slug)
+    else:
+        mode, target = "wait", ""
+    if form is None or (mode == "request") != isinstance(form, EarlyCloseForm):
+        # The form of the other mode was sent: show this mode's form, with that one's message.
+        fresh = EarlyCloseForm(formdata=None) if mode == "request" else ConfirmForm(formdata=None)
+        if form is not None:
+            fresh.form_errors.extend(form.understood.errors)
+        form = fresh
+    return confirmation_page(
+        item, "close", form, target=target, status=status, early=early, pending=pending, mode=mode
+    )
+
+
 @bp.post("/consultations/<slug>/<any(schedule, open, close):action>")
 @role_required(*EDITORS)
-def step(slug: str, action: str) -> Response:
-    """Schedule, open or close a consultation."""
+def step(slug: str, action: str) -> Response | tuple[str, int]:
+    """Schedule, open or close a consultation; opening and closing are confirmed first."""
+
+    def confirm(item: Consultation, form: ConfirmForm) -> str:
+        if action == "close":
+            return _close_page(item, form)[0]
+        target = url_for("staff.step", slug=slug, action=action)
+        return confirmation_page(item, action, form, target=target)[0]
+
     return perform_step(
         slug,
         partial(take_step, action=action, signing=current_signing(), now=utcnow()),
@@ -140,7 +194,43 @@ def step(slug: str, action: str) -> Response:
             "Done: the consultation is now “%(status)s”.", status=STATUS_LABELS[item.status]
         ),
         then=_erase_traces if action == "close" else None,
+        confirm=None if action == "schedule" else confirm,
+        name=action,
     )
+
+
+@bp.post("/consultations/<slug>/close/request")
+@role_required(*EDITORS)
+def request_close(slug: str) -> Response | tuple[str, int]:
+    """Ask, with a written reason, to close voting early; a second staff member confirms."""
+    session = get_session()
+    item = consultation_or_404(slug)
+    form = EarlyCloseForm()
+    if not form.validate_on_submit():
+        return _close_page(item, form, 400)
+    try:
+        request_early_close(
+            session=session,
+            consultation=item,
+            actor=current_user.username,
+            reason=form.reason.data,
+            now=utcnow(),
+        )
+        session.commit()
+        flash(
+            _(
+                "Your request to close voting early is recorded. A second staff member must "
+                "confirm it on the consultation's page."
+            ),
+            "success",
+        )
+    except (FourEyesError, EarlyCloseError) as error:
+        session.rollback()
+        flash(refusal_message(error, "close"), "error")
+    except ConsultationError:
+        session.rollback()
+        flash(_("This step is not possible in the consultation's current state."), "error")
+    return redirect(url_for("staff.consultation", slug=slug))
 
 
 def _erase_traces(item: Consultation) -> str | None:
@@ -153,14 +243,26 @@ def _erase_traces(item: Consultation) -> str | None:
     )
 
 
+@bp.get("/consultations/<slug>/count")
+@role_required(*EDITORS)
+def confirm_tally(slug: str) -> tuple[str, int]:
+    """Say what counting does and what cannot be undone; ask to confirm it."""
+    item = consultation_or_404(slug)
+    return confirmation_page(
+        item, "tally", ConfirmForm(), target=url_for("staff.tally_job", slug=slug)
+    )
+
+
 @bp.post("/consultations/<slug>/count")
 @role_required(*EDITORS)
-def tally_job(slug: str) -> Response:
+def tally_job(slug: str) -> Response | tuple[str, int]:
     """Hand the count of a closed consultation to the job worker; show its progress page."""
     session = get_session()
     item = consultation_or_404(slug)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        target = url_for("staff.tally_job", slug=slug)
+        return confirmation_page(item, "tally", form, target=target, status=400)
     if item.status != "closed":
         flash(_("This step is not possible in the consultation's current state."), "error")
         return redirect(url_for("staff.consultation", slug=slug))
