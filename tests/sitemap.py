@@ -5,6 +5,7 @@ and each fails for a route of ``app.url_map`` that is missing here. A new page o
 form is covered by adding one entry to ``page_visits`` or ``form_cases``.
 """
 
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -14,10 +15,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlmodel import Session, SQLModel
 
+from ballots.signed_steps import Signing
 from results.services import publish_result, tally_consultation
 from tests.conftest import (
     KNOWN_METHODS,
     PASSWORD,
+    PSEUDONYM_KEY,
+    SIGNER,
     close_voting,
     csrf_token,
     make_open_consultation,
@@ -42,11 +46,15 @@ from tests.sitemap_data import (
 from tests.sitemap_forms import resident_forms, staff_forms
 from voting.consultations.services import load_consultation, parse_spec
 from voting.core.lifecycle import find_consultation, transition
-from voting.core.models import Role
+from voting.core.models import Role, utcnow
+from voting.demo.showcase import DEFINITION as SHOWCASE_DEFINITION
+from voting.demo.showcase import Staff, load_showcase
 from voting.staff.services import create_staff_user
 
 # The ticked box of a step that cannot be undone.
 UNDERSTOOD = {"understood": "y"}
+# The published demo of every method (voting.demo.showcase).
+SHOWCASE = json.loads(SHOWCASE_DEFINITION.read_text(encoding="utf-8"))["slug"]
 STAFF = {"admin": Role.ADMIN, "editor": Role.EDITOR, "auditor": Role.AUDITOR}
 # Answers of the ballots cast in the published consultation: every chart has bars.
 BALLOTS = (
@@ -97,6 +105,7 @@ def page_visits(site: Site) -> list[Visit]:
         ),
         Visit("static", {"filename": "style.css"}, kind="file"),
         *result_visits(site),
+        *showcase_visits(),
         *staff_visits(site),
         *resident_visits(site),
     ]
@@ -122,6 +131,26 @@ def result_visits(site: Site) -> list[Visit]:
         ),
         Visit("results.embed", {"slug": slug, "key": "nutzung"}, kind="embed"),
     ]
+
+
+def showcase_visits() -> list[Visit]:
+    """Return every method × channel page of the published demo: page, charts, downloads."""
+    slug = SHOWCASE
+    questions = json.loads(SHOWCASE_DEFINITION.read_text(encoding="utf-8"))["questions"]
+    visits = [Visit("results.page", {"slug": slug}, name="every method")]
+    for question in questions:
+        key, method = question["key"], question["method"]
+        values = {"slug": slug, "key": key}
+        visits += [
+            Visit("results.chart", {**values, "fmt": "svg"}, kind="image", name=method),
+            Visit("results.chart", {**values, "fmt": "png"}, kind="image", name=method),
+            Visit("results.table_csv", values, kind="file", name=method),
+            Visit("results.question_json", values, kind="json", name=method),
+            Visit("results.embed", values, kind="embed", name=method),
+        ]
+        if method in ("pb_greedy", "pb_equal_shares"):
+            visits.append(Visit("results.pabulib_file", values, kind="file", name=method))
+    return [*visits, Visit("bundle.bundle", {"slug": slug}, kind="json", name="every method")]
 
 
 def staff_visits(site: Site) -> list[Visit]:
@@ -323,6 +352,15 @@ def populate(app: Flask, session: Session) -> Site:
     extra = populate_more(
         app, session, published=PUBLISHED, draft=DRAFT, closed=(CLOSED, paper_code)
     )
+    # The published demo: a question of every method, voted online and on paper.
+    load_showcase(
+        session=session,
+        pseudonym_key=PSEUDONYM_KEY,
+        signing=Signing(SIGNER, 10),
+        staff=Staff(USERNAMES["editor"], USERNAMES["admin"]),
+        now=utcnow,
+    )
+    session.commit()
     return Site(codes=open_codes, slugs={s: s for s in titles}, extra=extra)
 
 

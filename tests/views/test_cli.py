@@ -6,6 +6,8 @@ from pathlib import Path
 from flask.testing import FlaskCliRunner
 from sqlmodel import select
 
+from buergervotum_verifier import verify_bundle
+from results.methods import METHODS
 from tests.conftest import PASSWORD, spec_data
 from voting.core.models import Consultation, StaffUser, Voter
 
@@ -129,12 +131,31 @@ def test_demo_is_idempotent(app, session, tmp_path: Path):
         for line in (tmp_path / "demo-codes.txt").read_text().splitlines()
         if not line.startswith("#")
     ] == codes
-    consultation = session.exec(select(Consultation)).one()
+    consultation = session.exec(
+        select(Consultation).where(Consultation.slug == "innenstadt-2027")
+    ).one()
     assert consultation.is_open
     assert [q.method for q in consultation.questions] == ["yes_no", "single", "approval"]
-    assert len(session.exec(select(Voter)).all()) == 20
+    assert (
+        len(session.exec(select(Voter).where(Voter.consultation_id == consultation.id)).all()) == 20
+    )
     assert len(session.exec(select(StaffUser)).all()) == 2  # a second person publishes
     assert "password:" in (tmp_path / "demo-staff.txt").read_text()
+
+
+def test_the_demo_publishes_every_method_online_and_on_paper(app, client, tmp_path: Path):
+    app.instance_path = str(tmp_path)
+    done = app.test_cli_runner().invoke(args=["demo"])
+    assert done.exit_code == 0, done.output
+    assert "Published demo" in done.output
+    bundle = client.get("/api/v1/consultations/buergerhaushalt-demo/bundle").get_json()
+    assert {q["method"] for q in bundle["consultation"]["questions"]} == set(METHODS)
+    channels = [leaf["channel"] for leaf in bundle["leaves"]]
+    assert (channels.count("online"), channels.count("paper")) == (34, 8)
+    assert bundle["result"]["turnout"]["invalid_paper_ballots"] == 1
+    assert verify_bundle(bundle).ballots == 42
+    page = client.get("/consultations/buergerhaushalt-demo/results")
+    assert page.status_code == 200 and "Demo: Bürgerhaushalt" in page.get_data(as_text=True)
 
 
 def test_a_pabulib_file_is_recounted_from_the_command_line(app, tmp_path: Path):

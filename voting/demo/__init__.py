@@ -1,4 +1,4 @@
-"""The demo consultation a newcomer votes in after `make run`.
+"""The demo consultations of `make run`: one open to vote in, one published (showcase).
 
 Everything goes through the same services as real data: the JSON file in the
 format of `flask consultations load`, an electorate of invented residents, the
@@ -20,6 +20,7 @@ from ballots.signed_steps import Signing
 from voting.consultations.services import load_consultation, parse_spec
 from voting.core.lifecycle import ConsultationError, find_consultation
 from voting.core.models import Role, StaffUser, utcnow
+from voting.demo.showcase import Staff, load_showcase
 from voting.electorate.services import ElectorateError, Letter, RegisterRow, open_with_electorate
 from voting.staff.services import AccountError, create_staff_user
 from voting.web.cli import failing, session_scope
@@ -70,6 +71,19 @@ def load_demo(
         signer = write_key_file(signing_key_path, signing_key_passphrase)
     publish_key(session=session, signer=signer)
 
+    staff_file = instance / "demo-staff.txt"
+    # Two accounts: publishing needs a second person besides the one who counted.
+    for username, role in ((DEMO_STAFF, Role.EDITOR), (DEMO_ADMIN, Role.ADMIN)):
+        if session.exec(select(StaffUser).where(StaffUser.username == username)).first():
+            continue
+        password = secrets.token_urlsafe(12)
+        create_staff_user(
+            session=session, username=username, password=password, role=role, actor="demo"
+        )
+        with staff_file.open("a", encoding="utf-8") as file:
+            file.write(f"user: {username} ({role.value})\npassword: {password}\n")
+        staff_file.chmod(0o600)
+
     codes_file = instance / "demo-codes.txt"
     data = json.loads(DEFINITION.read_text(encoding="utf-8"))
     if find_consultation(session=session, slug=data["slug"]) is None:
@@ -101,18 +115,16 @@ def load_demo(
         lines.append("Demo consultation already loaded.")
     lines.append(f"Polling codes: {codes_file}")
 
-    staff_file = instance / "demo-staff.txt"
-    # Two accounts: publishing needs a second person besides the one who counted.
-    for username, role in ((DEMO_STAFF, Role.EDITOR), (DEMO_ADMIN, Role.ADMIN)):
-        if session.exec(select(StaffUser).where(StaffUser.username == username)).first():
-            continue
-        password = secrets.token_urlsafe(12)
-        create_staff_user(
-            session=session, username=username, password=password, role=role, actor="demo"
+    session.flush()
+    lines.append(
+        load_showcase(
+            session=session,
+            pseudonym_key=pseudonym_key,
+            signing=Signing(signer, min_district_voters),
+            staff=Staff(DEMO_STAFF, DEMO_ADMIN),
+            now=utcnow,
         )
-        with staff_file.open("a", encoding="utf-8") as file:
-            file.write(f"user: {username} ({role.value})\npassword: {password}\n")
-        staff_file.chmod(0o600)
+    )
     lines.append(f"Staff login at /staff/login with the user and password in {staff_file}")
     return lines
 

@@ -75,9 +75,17 @@ def _answer(question: dict[str, Any], rng: random.Random) -> Any:
     ranked = sorted(options, key=lambda o: rng.random() / weights[options.index(o)])
     if method == "single":
         return ranked[0]
-    if method in ("approval", "pb_greedy", "pb_equal_shares"):
-        most = question.get("params", {}).get("max_choices") or len(options)
-        return sorted(ranked[: rng.randint(1, min(most, 3))], key=options.index)
+    if method == "approval":
+        most = question["params"]["max_choices"]
+        return sorted(ranked[: rng.randint(1, most)], key=options.index)
+    if method in ("pb_greedy", "pb_equal_shares"):
+        # Projects in order of liking while they fit the budget: a ballot over it is refused.
+        costs, left, chosen = question["params"]["costs"], question["params"]["budget"], []
+        for option in ranked[: rng.randint(1, 3)]:
+            if costs[option] <= left:
+                chosen.append(option)
+                left -= costs[option]
+        return sorted(chosen, key=options.index)
     if method in ("borda", "schulze", "irv", "stv"):
         return ranked[: rng.randint(2, len(options))]
     best = len(question["params"]["grades"]) - 1
@@ -150,6 +158,7 @@ def load_showcase(
         signing=signing,
         now=now(),
     )
+    session.commit()  # each step in its own transaction, as staff take them
     ballot = find_definition(session=session, consultation_id=consultation.id)
     assert ballot is not None
     for sheet in range(1, PAPER + 1):
