@@ -323,7 +323,7 @@ def populate(app: Flask, session: Session) -> Site:
         if slug == PUBLISHED:
             published_codes = made.codes
         if slug == CLOSED:
-            paper_code = made.codes[0]
+            paper_codes = made.codes[:2]
     for slug in (SCHEDULED, DRAFT):
         spec = parse_spec(spec_data(slug, title=titles[slug]), known_methods=KNOWN_METHODS)
         load_consultation(session=session, spec=spec, actor="test")
@@ -350,7 +350,7 @@ def populate(app: Flask, session: Session) -> Site:
             publish_result(session=session, consultation=consultation, actor="second-reader")
         session.commit()
     extra = populate_more(
-        app, session, published=PUBLISHED, draft=DRAFT, closed=(CLOSED, paper_code)
+        app, session, published=PUBLISHED, draft=DRAFT, closed=(CLOSED, paper_codes)
     )
     # The published demo: a question of every method, voted online and on paper.
     load_showcase(

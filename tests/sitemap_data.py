@@ -122,7 +122,12 @@ def proposal(session: Session, author: ResidentAccount, title: str, decision: st
 
 
 def populate_more(
-    app: Flask, session: Session, *, published: str, draft: str, closed: tuple[str, str]
+    app: Flask,
+    session: Session,
+    *,
+    published: str,
+    draft: str,
+    closed: tuple[str, list[str]],
 ) -> Extra:
     """Store residents, proposals, a planned project, a job, a paper count; return their ids."""
     now = datetime.now(UTC)
@@ -182,23 +187,24 @@ def populate_more(
         ).id
         or 0
     )
-    # One polling card of the closed consultation came back by post and is counted.
+    # Two polling cards of the closed consultation came back by post and are counted.
     closed_item = find_consultation(session=session, slug=closed[0])
     assert closed_item is not None
-    mark_paper_ballot(
-        session=session,
-        consultation=closed_item,
-        code=closed[1],
-        pseudonym_key=PSEUDONYM_KEY,
-        actor=USERNAMES["editor"],
-    )
+    for code in closed[1]:
+        mark_paper_ballot(
+            session=session,
+            consultation=closed_item,
+            code=code,
+            pseudonym_key=PSEUDONYM_KEY,
+            actor=USERNAMES["editor"],
+        )
     extra.paper_count = (
         enter_paper_count(
             session=session,
             consultation=closed_item,
             district="Innenstadt",
             question_key="nutzung",
-            figures={"garten": 1, "spielplatz": 0, "parken": 0, "blank": 0, "invalid": 0},
+            figures={"garten": 2, "spielplatz": 0, "parken": 0, "blank": 0, "invalid": 0},
             actor=USERNAMES["editor"],
             now=now,
         ).id

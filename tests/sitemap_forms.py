@@ -154,8 +154,8 @@ def staff_forms(site: Site) -> list[FormCase]:
     ]
 
 
-# The one paper ballot of the closed consultation, counted for its yes/no question.
-PAPER_COUNT = {"district": "Innenstadt", "n_yes": 1, "n_no": 0, "n_abstain": 0, "n_blank": 0}
+# The two paper ballots of the closed consultation, counted for its yes/no question.
+PAPER_COUNT = {"district": "Innenstadt", "n_yes": 2, "n_no": 0, "n_abstain": 0, "n_blank": 0}
 PAPER_COUNT |= {"n_invalid": 0}
 # A valid new consultation in the editor, one question.
 EDITOR_FORM = {

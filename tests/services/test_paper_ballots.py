@@ -196,3 +196,12 @@ def test_a_key_rotated_after_the_close_cannot_sign_paper_ballots(session, closed
             now=NOW,
         )
     assert rotated.value.reason == "key_rotated"
+
+
+def test_no_more_sheets_than_returned_cards_are_keyed(session, closed):
+    for sheet in (1, 2, 3):  # three cards came back by post
+        key(session, closed, sheet, YES_AHORN, "anna")
+    with pytest.raises(EntryRefused) as fourth:
+        key(session, closed, 4, YES_AHORN, "anna")
+    assert fourth.value.reason == "more_sheets"
+    assert key(session, closed, 3, YES_AHORN, "bernd") == COUNTED  # a known sheet goes on

@@ -4,8 +4,16 @@ import pytest
 from sqlmodel import select
 
 from ballots.models import Ballot, PaperBallotEntry
-from tests.conftest import close_voting, csrf_token, log_in_as, make_open_consultation, make_staff
+from tests.conftest import (
+    PSEUDONYM_KEY,
+    close_voting,
+    csrf_token,
+    log_in_as,
+    make_open_consultation,
+    make_staff,
+)
 from voting.core.models import Consultation, Role
+from voting.paper.services import mark_paper_ballot
 
 QUESTIONS = [
     {"key": "brunnen", "text": "Soll der Brunnen saniert werden?", "method": "yes_no"},
@@ -25,7 +33,16 @@ def url(slug: str, rest: str = "") -> str:
 @pytest.fixture
 def closed(session):  # type: ignore[no-untyped-def]
     opened = make_open_consultation(session, voters=3, questions=QUESTIONS)
-    close_voting(session, session.get(Consultation, opened.id))
+    consultation = session.get(Consultation, opened.id)
+    for code in opened.codes[:2]:  # two polling cards came back by post
+        mark_paper_ballot(
+            session=session,
+            consultation=consultation,
+            code=code,
+            pseudonym_key=PSEUDONYM_KEY,
+            actor="poststelle",
+        )
+    close_voting(session, consultation)
     session.commit()
     return opened
 

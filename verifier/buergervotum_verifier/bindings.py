@@ -141,6 +141,9 @@ def check_head_bindings(
             raise BindingError(f"{what} is signed by a key its definition does not name")
         issued = _moment(head.get("issued_at"), what)
         if head["tree_size"] > online:
+            # A closed consultation gets no new definition: paper heads name the newest.
+            if position != len(hashes) - 1:
+                raise BindingError(f"{what} is a paper ballot's but names an older definition")
             _check_paper_head(head, issued, closed, bundle["paper_seal"], what)
             continue
         if head.get("channel", "online") != "online" or not isinstance(
@@ -248,11 +251,14 @@ def check_paper_seal(
             f"{seal.get('tree_size')} with root {seal.get('root_hash')}"
         )
     invalid = seal.get("invalid_paper_ballots")
+    # A seal is signed only where a sheet was keyed: valid, or invalid as a whole.
     if seal.get("paper_ballots") != papers or not isinstance(invalid, int) or invalid < 0:
         raise BindingError(
             f"the paper seal states {seal.get('paper_ballots')} paper ballots and "
             f"{invalid!r} invalid ones; the log holds {papers} paper ballots"
         )
+    if papers + invalid == 0:
+        raise BindingError("the paper seal states no sheet at all; without one there is no seal")
     if papers + invalid > closing["paper_marks"]:
         raise BindingError(
             f"{papers} paper ballots and {invalid} invalid ones, but only "

@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from buergervotum_verifier.bindings import CLOSING_DOMAIN
+from buergervotum_verifier.bindings import (
+    CLOSING_DOMAIN,
+    PAPER_DOMAIN,
+    BindingError,
+    check_head_bindings,
+    statement_hash,
+)
 from buergervotum_verifier.verify import (
     DOMAIN,
     PrefixRoots,
@@ -220,3 +226,41 @@ def test_hourly_periods_that_overlap_or_split_an_hour_are_refused():
     split["result"]["turnout"]["by_hour"][0]["until"] = "2027-03-01T07:30:00Z"
     with pytest.raises(VerificationError, match="is no span of full hours"):
         verify_bundle(split)
+
+
+def test_a_paper_head_naming_an_older_definition_is_refused():
+    # After a new version signed at the close (a key rotation, say), a paper head that names
+    # the version before claims rules no longer in force when it was keyed.
+    bundle = load("valid-with-paper.json")
+    hashes = ["1" * 64, "2" * 64]
+    bundle["definitions"][0]["signing_keys"] = [bundle["keys"][0]["key_id"]]
+    paper = {**bundle["tree_heads"][-1], "tree_size": 1, "definition": hashes[0]}
+    with pytest.raises(BindingError, match="paper ballot's but names an older definition"):
+        check_head_bindings([paper], hashes, bundle, online=0)
+    check_head_bindings([{**paper, "definition": hashes[1]}], hashes, bundle, online=0)
+
+
+def test_a_seal_of_no_sheet_at_all_is_refused():
+    bundle = load("valid.json")
+    closing = bundle["closing"]
+    seal = {
+        "consultation": closing["consultation"],
+        "definition": closing["definition"],
+        "closing": statement_hash(closing),
+        "tree_size": closing["tree_size"],
+        "root_hash": closing["root_hash"],
+        "paper_ballots": 0,
+        "invalid_paper_ballots": 0,
+        "sealed_at": "2027-03-30T08:00:00Z",
+        "v": 1,
+        "key_id": closing["key_id"],
+    }
+    signature = VECTOR_KEY.sign(PAPER_DOMAIN + canonical(seal))
+    seal["signature"] = base64.urlsafe_b64encode(signature).rstrip(b"=").decode("ascii")
+    bundle["paper_seal"] = seal
+    bundle["result"]["turnout"] |= {"paper_ballots": 0, "invalid_paper_ballots": 0}
+    with pytest.raises(VerificationError, match="the paper seal states no sheet at all"):
+        verify_bundle(bundle)
+    seal["invalid_paper_ballots"] = 1  # one sheet invalid as a whole: a seal, and checked
+    with pytest.raises(VerificationError, match="the paper seal: the signature does not verify"):
+        verify_bundle(bundle)

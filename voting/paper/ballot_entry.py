@@ -26,7 +26,7 @@ from sqlmodel import Session, col, func, select
 from ballots.canonical import canonical_json
 from ballots.content import BallotError, build_content
 from ballots.definition import BallotDefinition
-from ballots.models import PaperBallotEntry
+from ballots.models import PaperBallotEntry, PaperMark
 from ballots.paper_ballots import (
     COUNTED,
     DISPUTED,
@@ -36,7 +36,7 @@ from ballots.paper_ballots import (
 )
 from ballots.receipts import Signer
 from voting.core.audit import record_event
-from voting.core.db import begin_write
+from voting.core.db import begin_write, count_rows
 from voting.core.models import Status
 
 # Sheet numbers staff write on the ballots: positive, and fewer than any post office delivers.
@@ -48,7 +48,7 @@ class EntryRefused(ValueError):
     """A keyed sheet that is refused; nothing was stored.
 
     ``reason`` is one of "not_counting", "bad_sheet", "ballot_invalid", "same_person",
-    "disputed", "counted", "not_disputed", "keyed_before", "key_rotated".
+    "disputed", "counted", "not_disputed", "keyed_before", "key_rotated", "more_sheets".
     """
 
     reason: str
@@ -87,6 +87,14 @@ def _entry(session: Session, consultation_id: int, sheet: int) -> PaperBallotEnt
             col(PaperBallotEntry.sheet) == sheet,
         )
     ).first()
+
+
+def _sheets(session: Session, consultation_id: int) -> int:
+    return session.exec(
+        select(func.count())
+        .select_from(PaperBallotEntry)
+        .where(col(PaperBallotEntry.consultation_id) == consultation_id)
+    ).one()
 
 
 def _count(
@@ -134,6 +142,9 @@ def key_paper_ballot(
     content = _content(consultation, ballot)
     entry = _entry(session, consultation.id, ballot.sheet)
     if entry is None:
+        # Each returned polling card brought at most one sheet.
+        if _sheets(session, consultation.id) >= count_rows(session, PaperMark, consultation.id):
+            raise EntryRefused("more_sheets")
         session.add(
             PaperBallotEntry(
                 consultation_id=consultation.id,

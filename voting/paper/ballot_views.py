@@ -67,6 +67,10 @@ def _message(refused: EntryRefused) -> str:
         "disputed": _("The two entries of this sheet differ: a third staff member must settle it."),
         "counted": _("This sheet is counted already."),
         "not_disputed": _("Only a sheet whose two entries differ can be settled."),
+        "more_sheets": _(
+            "As many sheets are keyed as polling cards came back by post: there can be no "
+            "more. Check the sheet numbers."
+        ),
         "key_rotated": _(
             "The signing key was changed after the close, so paper ballots cannot be signed. "
             "Put the key of the close back in place to key them."
