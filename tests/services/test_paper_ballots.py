@@ -1,7 +1,5 @@
 """Paper ballots keyed twice after the close join the public log and are counted and verified."""
 
-from datetime import UTC, datetime
-
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlmodel import select
@@ -37,7 +35,6 @@ QUESTIONS = [
 ]
 YES_AHORN = {"brunnen": "yes", "rang": ["ahorn", "birke"]}
 NO_EICHE = {"brunnen": "no", "rang": ["eiche"]}
-NOW = datetime.now(UTC)
 
 
 @pytest.fixture
@@ -79,7 +76,7 @@ def key(session, consultation, sheet, answers, actor, invalid=False):  # type: i
         ballot=PaperBallot(sheet, answers, invalid),
         actor=actor,
         signer=SIGNER,
-        now=NOW,
+        now=utcnow(),
     )
 
 
@@ -113,7 +110,7 @@ def test_a_disputed_sheet_is_settled_by_a_third_person(session, closed):
                 ballot=PaperBallot(2, NO_EICHE),
                 actor=who,
                 signer=SIGNER,
-                now=NOW,
+                now=utcnow(),
             )
         assert keyed.value.reason == "keyed_before"
     settle_paper_ballot(
@@ -122,7 +119,7 @@ def test_a_disputed_sheet_is_settled_by_a_third_person(session, closed):
         ballot=PaperBallot(2, NO_EICHE),
         actor="carla",
         signer=SIGNER,
-        now=NOW,
+        now=utcnow(),
     )
     entry = session.exec(select(PaperBallotEntry)).one()
     assert (entry.status, entry.settled_by, entry.leaf_index) == (COUNTED, "carla", 1)
@@ -193,7 +190,7 @@ def test_a_key_rotated_after_the_close_cannot_sign_paper_ballots(session, closed
             ballot=PaperBallot(1, YES_AHORN),
             actor="bernd",
             signer=other,
-            now=NOW,
+            now=utcnow(),
         )
     assert rotated.value.reason == "key_rotated"
 
